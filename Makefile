@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ipvs-ng top-level Makefile.
+#
+#   make            modules + ipvsadm
+#   make check      host unit tests, then the whole VM suite
+#   make demo       boot the VM and load-balance real traffic
+#   make install    modules into /lib/modules/<kver>/updates, ipvsadm into $(PREFIX)
+
+# KDIR: the running kernel's build tree if present, else the newest Debian
+# headers installed (the ABI scripts/deps.sh paired with the VM image).
+KDIR ?= $(shell \
+	if [ -d /lib/modules/$$(uname -r)/build ]; then \
+		echo /lib/modules/$$(uname -r)/build; \
+	else \
+		ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n1; \
+	fi)
+KVER ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+export KDIR KVER
+
+.PHONY: all modules tools testtools deps install modules_install clean check unit vm-check \
+	demo check-stock
+
+all: modules tools testtools
+
+deps:
+	@scripts/deps.sh
+
+modules: deps
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tools: deps
+	$(MAKE) -C tools/ipvsadm
+
+testtools:
+	$(MAKE) -C tests/tools
+
+unit: tools
+	$(MAKE) -C tests/unit run
+
+modules_install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KVER)
+
+install: modules_install
+	$(MAKE) -C tools/ipvsadm install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+# The whole suite: host unit tests and every VM test, one summary line.
+check: all
+	@tests/run-all
+
+vm-check: all
+	@tests/run-all --vm-only
+
+demo: all
+	@scripts/demo
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	$(MAKE) -C tools/ipvsadm clean
+	$(MAKE) -C tests/unit clean 2>/dev/null || true
+	$(MAKE) -C tests/tools clean
+	rm -rf .cache/modtree .cache/vm-out

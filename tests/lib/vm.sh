@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest-side helpers for VM tests (sourced by tests/vm/*.sh, which
+# scripts/vm-run starts as root inside the guest).
+#
+# Phases: a test that compares our module with the stock one runs its
+# scenario once per phase. ipvs_phase unloads every IPVS module, mounts the
+# requested module tree at /lib/modules/<abi> and loads ip_vs from it, then
+# asserts which one it got. Both are never loaded together.
+
+: "${IPVSNG_TOP:?run VM tests through scripts/vm-run}"
+. "$IPVSNG_TOP/tests/lib/tap.sh"
+
+STOCK_IPVSADM=/usr/sbin/ipvsadm
+OUR_IPVSADM=$IPVSNG_TOP/tools/ipvsadm/ipvsadm
+TOOLS=$IPVSNG_TOP/tests/bin
+
+# Every IPVS module currently loaded, dependents first.
+ipvs_loaded() {
+	awk '$1 ~ /^ip_vs/ { print $1 }' /proc/modules | sort -r
+}
+
+ipvs_unload() {
+	local m tries=0
+	while [ -n "$(ipvs_loaded)" ]; do
+		for m in $(ipvs_loaded); do
+			[ "$m" = ip_vs ] && continue
+			rmmod "$m" 2>/dev/null
+		done
+		rmmod ip_vs 2>/dev/null
+		tries=$((tries + 1))
+		if [ $tries -gt 20 ]; then
+			echo "ipvs_unload: cannot unload: $(ipvs_loaded)" >&2
+			return 1
+		fi
+	done
+}
+
+is_ours() {
+	grep -q ng "/sys/module/ip_vs/version" 2>/dev/null
+}
+
+# ipvs_phase stock|ours: switch module tree and load ip_vs from it.
+ipvs_phase() {
+	local tree
+	case $1 in
+	stock) tree=$IPVSNG_STOCK_TREE ;;
+	ours) tree=$IPVSNG_OURS_TREE ;;
+	*) echo "ipvs_phase: $1?" >&2; return 2 ;;
+	esac
+	ipvs_unload || return 1
+	umount "/lib/modules/$IPVSNG_ABI" 2>/dev/null
+	mount --bind "$tree" "/lib/modules/$IPVSNG_ABI" || return 1
+	PHASE=$1
+	modprobe ip_vs || return 1
+	if [ "$1" = ours ]; then
+		is_ours || { echo "ipvs_phase: loaded ip_vs is not ours" >&2; return 1; }
+	else
+		! is_ours || { echo "ipvs_phase: loaded ip_vs is ours" >&2; return 1; }
+	fi
+}
+
+# The tree is switched but nothing is loaded (for tests that load by hand).
+ipvs_tree() {
+	ipvs_phase "$1" && ipvs_unload
+}
+
+# kernel_clean: no warning/oops in the kernel log so far.
+kernel_clean() {
+	! dmesg | grep -qE 'WARNING:|BUG:|Oops|Call Trace|lockdep|KASAN|kmemleak'
+}
+
+# wait_for DESC TIMEOUT_S CMD...: poll CMD every 0.1 s until it succeeds.
+wait_for() {
+	local desc=$1 t=$(($2 * 10))
+	shift 2
+	while ! "$@" 2>/dev/null; do
+		t=$((t - 1))
+		if [ $t -le 0 ]; then
+			echo "wait_for: timed out: $desc" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# slab_objs NAME: active objects of a slab cache (0 if absent).
+slab_objs() {
+	awk -v n="$1" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }' /proc/slabinfo
+}
+
+# Namespace helpers: "ns NAME cmd..." runs cmd in NAME; ip -n is cheaper.
+ns() {
+	local n=$1
+	shift
+	ip netns exec "$n" "$@"
+}
