@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ipvs-ng data plane: per transport protocol handlers (proto_tcp.c,
+ * proto_udp.c) and per forwarding method transmitters (xmit_nat.c).
+ *
+ * A protocol says whether a packet without a connection may start one,
+ * drives the connection's state machine and rewrites its own header
+ * (ports and checksum) for NAT. The IP header is rewritten by the caller.
+ *
+ * A transmitter takes a request that belongs to a connection and delivers
+ * it to the real server; it is picked by the connection's forwarding method
+ * (IP_VS_CONN_F_FWD_MASK), so DR and TUN plug in as more entries.
+ */
+#ifndef _IPVS_PROTO_H
+#define _IPVS_PROTO_H
+
+#include <linux/skbuff.h>
+#include <linux/netfilter.h>
+#include <ipvs/conn.h>
+
+struct ipvs_proto {
+	u8		protocol;
+	const char	*name;
+	/* Initial state of a new connection and its timeout (jiffies). */
+	u8		init_state;
+
+	/* May this packet (no connection yet) be scheduled? Never for a
+	 * TCP segment that is not a SYN (unless sloppy_tcp).
+	 */
+	bool (*conn_schedule)(struct ipvs_dp_net *dp, struct sk_buff *skb,
+			      const struct ipvs_iphdr *iph);
+	/* Is this the first packet of a new flow (for conn_reuse_mode)? */
+	bool (*is_new_conn)(struct sk_buff *skb, const struct ipvs_iphdr *iph);
+	/* May an existing connection in its current state be replaced? */
+	bool (*conn_reusable)(const struct ipvs_conn *cp, int conn_reuse_mode);
+	/* Advance the state and set cp->timeout. Takes cp->lock. */
+	void (*state_transition)(struct ipvs_dp_net *dp, struct ipvs_conn *cp, int dir,
+				 struct sk_buff *skb, const struct ipvs_iphdr *iph);
+	const char *(*state_name)(unsigned int state);
+	/* Rewrite ports and fix the checksum, in (DNAT) or out (SNAT). The
+	 * header at iph->len must already be writable. False: drop.
+	 */
+	bool (*nat)(struct sk_buff *skb, const struct ipvs_conn *cp,
+		    const struct ipvs_iphdr *iph, bool in);
+	/* Bytes of transport header nat() writes. */
+	unsigned int	hdr_len;
+};
+
+extern const struct ipvs_proto ipvs_proto_tcp;
+extern const struct ipvs_proto ipvs_proto_udp;
+
+static inline const struct ipvs_proto *ipvs_proto_get(u8 protocol)
+{
+	switch (protocol) {
+	case IPPROTO_TCP:
+		return &ipvs_proto_tcp;
+	case IPPROTO_UDP:
+		return &ipvs_proto_udp;
+	default:
+		return NULL;
+	}
+}
+
+const char *ipvs_conn_state_name(const struct ipvs_conn *cp);
+
+/* Move @cp to @state (@active: counts as an active connection), keeping
+ * the destination's active/inactive counters exact. Caller holds cp->lock.
+ */
+void ipvs_conn_state_set(struct ipvs_conn *cp, u8 state, unsigned int timeout, bool active);
+
+/* Fix a TCP/UDP checksum for an address and a port rewrite. */
+void ipvs_nat_l4_csum(struct sk_buff *skb, __sum16 *check, u16 af,
+		      const union nf_inet_addr *oaddr, const union nf_inet_addr *naddr,
+		      __be16 oport, __be16 nport);
+
+/* Transmitters (xmit_nat.c). @local: LOCAL_OUT hook (continue, not steal). */
+struct ipvs_xmit_ops {
+	unsigned int (*xmit)(struct ipvs_dp_net *dp, struct sk_buff *skb,
+			     struct ipvs_conn *cp, const struct ipvs_proto *pp,
+			     const struct ipvs_iphdr *iph, bool local);
+	/* Replies come back through us and are rewritten (NAT only). */
+	bool	handles_replies;
+};
+
+const struct ipvs_xmit_ops *ipvs_xmit_ops_get(unsigned int fwd);
+unsigned int ipvs_nat_xmit_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
+				struct ipvs_conn *cp, bool local);
+void ipvs_notrack(struct sk_buff *skb);
+int ipvs_snat_reroute(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af,
+		      unsigned int hooknum);
+
+/* icmp.c: ICMP errors about connections, both directions. */
+unsigned int ipvs_in_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
+			  const struct ipvs_iphdr *iph, unsigned int hooknum, bool *related);
+unsigned int ipvs_out_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
+			   const struct ipvs_iphdr *iph, unsigned int hooknum, bool *related);
+
+/* hooks.c: parse the network and transport headers at @off. */
+bool ipvs_iph_parse(u16 af, struct sk_buff *skb, int off, struct ipvs_iphdr *iph);
+
+#endif /* _IPVS_PROTO_H */

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connection table: lookup, creation, expiry.
+ *
+ * Design
+ *
+ *  - One rhashtable per namespace (ipvs_dp_net.conn_tab). rhashtable gives
+ *    RCU lookups without locks, per-bucket locks for writers (no global
+ *    lock) and automatic resizing, so the chains stay short from one to
+ *    millions of connections; the stock module's fixed 4096 buckets do not.
+ *  - The hash covers the client side only, <af, proto, caddr, cport>, which
+ *    both directions of a NAT flow carry unchanged: a request is matched on
+ *    the source, a reply on the destination. The compare function then
+ *    checks vaddr:vport (input) or daddr:dport (output), so one entry serves
+ *    both directions and lives in one chain.
+ *  - No timer per connection. A connection carries its expiry time in
+ *    jiffies, pushed forward by its packets. Lookups ignore expired entries,
+ *    so a connection is dead for the packet path at the exact moment its
+ *    timeout runs out; a per-namespace garbage collector (a delayed work,
+ *    like nf_conntrack's gc worker) walks the table in bounded batches and
+ *    unlinks what has expired. Idle cost is one walk per second, no timer
+ *    storm at 1M connections.
+ *  - Memory ceiling: sysctl conn_max (default: an eighth of RAM worth of
+ *    256-byte entries). A new connection beyond it is refused, its packet
+ *    dropped and conn_refused counted.
+ *  - Entries come from the "ip_vs_conn" kmem_cache, so their footprint is
+ *    visible in /proc/slabinfo.
+ *
+ * Locking rules (this file owns cp->lock):
+ *
+ *  - The table is read under rcu_read_lock(). Insertions and removals take
+ *    only the rhashtable bucket lock.
+ *  - Whoever removes an entry from the table (rhashtable_remove_fast() says
+ *    who) unbinds it from its destination and frees it after a grace period
+ *    (call_rcu). The destination reference is dropped in the RCU callback,
+ *    so a packet still holding the entry may dereference cp->dest.
+ *  - cp->lock (a spinlock taken in softirq context, or with BHs disabled)
+ *    serialises state changes, the INACTIVE/NOOUTPUT flags and the
+ *    unlinked mark: the destination's active/inactive counters are only
+ *    changed under it, and never after the entry was unlinked.
+ *  - cp->expires is written locklessly (WRITE_ONCE), last writer wins.
+ */
+#define pr_fmt(fmt) "IPVS: " fmt
+
+#include <linux/jhash.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <ipvs/conn.h>
+#include <ipvs/proto.h>
+
+#define IPVS_GC_BATCH		4096	/* entries examined per run */
+#define IPVS_GC_INTERVAL	HZ	/* between full passes */
+
+static struct kmem_cache *ipvs_conn_cachep __read_mostly;
+
+static u32 ipvs_conn_hash(u16 af, u8 proto, const union nf_inet_addr *caddr, __be16 cport,
+			  u32 seed)
+{
+	u32 a;
+
+	if (af == AF_INET6)
+		a = jhash2((const u32 *)caddr->ip6, 4, seed);
+	else
+		a = (__force u32)caddr->ip;
+	return jhash_3words(a, (__force u32)cport, ((u32)af << 8) | proto, seed);
+}
+
+static u32 ipvs_conn_key_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct ipvs_conn_key *k = data;
+
+	return ipvs_conn_hash(k->af, k->protocol, k->caddr, k->cport, seed);
+}
+
+static u32 ipvs_conn_obj_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct ipvs_conn *cp = data;
+
+	return ipvs_conn_hash(cp->af, cp->protocol, &cp->caddr, cp->cport, seed);
+}
+
+/* 0 when @obj is what @arg->key asks for and is still alive. */
+static int ipvs_conn_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct ipvs_conn_key *k = arg->key;
+	const struct ipvs_conn *cp = obj;
+
+	if (cp->cport != k->cport || cp->af != k->af || cp->protocol != k->protocol ||
+	    !ipvs_addr_equal(k->af, &cp->caddr, k->caddr))
+		return 1;
+	if (k->dir == IPVS_DIR_INPUT) {
+		if (cp->vport != k->oport || !ipvs_addr_equal(k->af, &cp->vaddr, k->oaddr))
+			return 1;
+	} else {
+		if (cp->dport != k->oport || !ipvs_addr_equal(k->af, &cp->daddr, k->oaddr))
+			return 1;
+	}
+	return ipvs_conn_expired(cp, jiffies);
+}
+
+static const struct rhashtable_params ipvs_conn_params = {
+	.head_offset		= offsetof(struct ipvs_conn, node),
+	.hashfn			= ipvs_conn_key_hashfn,
+	.obj_hashfn		= ipvs_conn_obj_hashfn,
+	.obj_cmpfn		= ipvs_conn_cmpfn,
+	.min_size		= 64,
+	.automatic_shrinking	= true,
+};
+
+unsigned int ipvs_conn_count(struct ipvs_dp_net *dp)
+{
+	return dp->conn_tab_ready ? atomic_read(&dp->conn_tab.nelems) : 0;
+}
+
+/* Under rcu_read_lock(). */
+struct ipvs_conn *ipvs_conn_in_get(struct ipvs_dp_net *dp, u16 af, u8 proto,
+				   const union nf_inet_addr *caddr, __be16 cport,
+				   const union nf_inet_addr *vaddr, __be16 vport)
+{
+	struct ipvs_conn_key k = {
+		.caddr = caddr, .oaddr = vaddr, .cport = cport, .oport = vport,
+		.af = af, .protocol = proto, .dir = IPVS_DIR_INPUT,
+	};
+
+	return rhashtable_lookup(&dp->conn_tab, &k, ipvs_conn_params);
+}
+
+/* Under rcu_read_lock(). */
+struct ipvs_conn *ipvs_conn_out_get(struct ipvs_dp_net *dp, u16 af, u8 proto,
+				    const union nf_inet_addr *caddr, __be16 cport,
+				    const union nf_inet_addr *daddr, __be16 dport)
+{
+	struct ipvs_conn_key k = {
+		.caddr = caddr, .oaddr = daddr, .cport = cport, .oport = dport,
+		.af = af, .protocol = proto, .dir = IPVS_DIR_OUTPUT,
+	};
+
+	return rhashtable_lookup(&dp->conn_tab, &k, ipvs_conn_params);
+}
+
+/* dest->flags is also written by the control plane: change bits atomically
+ * so that a concurrent unlink (clearing AVAILABLE) is never undone.
+ */
+static void ipvs_dest_flags_update(struct ipvs_dest *dest, unsigned int set,
+				   unsigned int clear)
+{
+	unsigned int old = READ_ONCE(dest->flags), new;
+
+	do {
+		new = (old | set) & ~clear;
+		if (new == old)
+			return;
+	} while (!try_cmpxchg(&dest->flags, &old, new));
+}
+
+static unsigned int ipvs_dest_totalconns(const struct ipvs_dest *dest)
+{
+	return atomic_read(&dest->activeconns) + atomic_read(&dest->inactconns);
+}
+
+static void ipvs_conn_bind_dest(struct ipvs_conn *cp, struct ipvs_dest *dest)
+{
+	u32 u = READ_ONCE(dest->u_threshold);
+
+	if (cp->flags & IP_VS_CONN_F_INACTIVE)
+		atomic_inc(&dest->inactconns);
+	else
+		atomic_inc(&dest->activeconns);
+	if (u && ipvs_dest_totalconns(dest) >= u)
+		ipvs_dest_flags_update(dest, IP_VS_DEST_F_OVERLOAD, 0);
+}
+
+/* Upstream's hysteresis: clear OVERLOAD below l_threshold, or below 3/4 of
+ * u_threshold when there is no lower one, or at once without thresholds.
+ */
+static void ipvs_conn_unbind_dest(struct ipvs_conn *cp)
+{
+	struct ipvs_dest *dest = cp->dest;
+	u32 l = READ_ONCE(dest->l_threshold), u = READ_ONCE(dest->u_threshold);
+	unsigned int total;
+
+	if (cp->flags & IP_VS_CONN_F_INACTIVE)
+		atomic_dec(&dest->inactconns);
+	else
+		atomic_dec(&dest->activeconns);
+
+	total = ipvs_dest_totalconns(dest);
+	if (l) {
+		if (total < l)
+			ipvs_dest_flags_update(dest, 0, IP_VS_DEST_F_OVERLOAD);
+	} else if (u) {
+		if (total * 4 < u * 3)
+			ipvs_dest_flags_update(dest, 0, IP_VS_DEST_F_OVERLOAD);
+	} else {
+		ipvs_dest_flags_update(dest, 0, IP_VS_DEST_F_OVERLOAD);
+	}
+}
+
+void ipvs_conn_state_set(struct ipvs_conn *cp, u8 state, unsigned int timeout, bool active)
+{
+	struct ipvs_dest *dest = cp->dest;
+
+	lockdep_assert_held(&cp->lock);
+
+	if (state != cp->state && dest && !cp->unlinked) {
+		if (!(cp->flags & IP_VS_CONN_F_INACTIVE) && !active) {
+			atomic_dec(&dest->activeconns);
+			atomic_inc(&dest->inactconns);
+			cp->flags |= IP_VS_CONN_F_INACTIVE;
+		} else if ((cp->flags & IP_VS_CONN_F_INACTIVE) && active) {
+			atomic_inc(&dest->activeconns);
+			atomic_dec(&dest->inactconns);
+			cp->flags &= ~IP_VS_CONN_F_INACTIVE;
+		}
+	}
+	cp->state = state;
+	WRITE_ONCE(cp->timeout, timeout);
+}
+
+void ipvs_conn_touch(struct ipvs_conn *cp)
+{
+	unsigned long exp = jiffies + READ_ONCE(cp->timeout);
+
+	if (READ_ONCE(cp->expires) != exp)
+		WRITE_ONCE(cp->expires, exp);
+}
+
+static void ipvs_conn_free_rcu(struct rcu_head *head)
+{
+	struct ipvs_conn *cp = container_of(head, struct ipvs_conn, rcu);
+
+	/* The destination list or trash holds one more: never the last. */
+	refcount_dec(&cp->dest->refcnt);
+	kmem_cache_free(ipvs_conn_cachep, cp);
+}
+
+/* Remove @cp from the table; false if someone else already did. */
+static bool ipvs_conn_unlink(struct ipvs_dp_net *dp, struct ipvs_conn *cp)
+{
+	if (rhashtable_remove_fast(&dp->conn_tab, &cp->node, ipvs_conn_params))
+		return false;
+
+	spin_lock_bh(&cp->lock);
+	cp->unlinked = 1;
+	ipvs_conn_unbind_dest(cp);
+	spin_unlock_bh(&cp->lock);
+
+	call_rcu(&cp->rcu, ipvs_conn_free_rcu);
+	return true;
+}
+
+void ipvs_conn_expire_now(struct ipvs_dp_net *dp, struct ipvs_conn *cp)
+{
+	ipvs_conn_unlink(dp, cp);
+}
+
+/*
+ * A new connection from the packet described by @iph to @dest of @svc.
+ * Under rcu_read_lock(), BHs disabled. Returns NULL when refused (ceiling,
+ * memory); if another CPU created the same connection first, returns that.
+ */
+struct ipvs_conn *ipvs_conn_new(struct ipvs_dp_net *dp, const struct ipvs_iphdr *iph,
+				struct ipvs_service *svc, struct ipvs_dest *dest)
+{
+	const struct ipvs_proto *pp = ipvs_proto_get(iph->protocol);
+	struct ipvs_conn_key k;
+	struct ipvs_conn *cp, *old;
+	struct ipvs_service *dsvc;
+
+	if (atomic_read(&dp->conn_tab.nelems) >= READ_ONCE(dp->sysctl.conn_max)) {
+		atomic_long_inc(&dp->conn_refused);
+		net_warn_ratelimited("IPVS: connection table full (conn_max %d)\n",
+				     READ_ONCE(dp->sysctl.conn_max));
+		return NULL;
+	}
+
+	cp = kmem_cache_zalloc(ipvs_conn_cachep, GFP_ATOMIC);
+	if (!cp)
+		return NULL;
+
+	cp->af = svc->af;
+	cp->protocol = iph->protocol;
+	cp->caddr = iph->saddr;
+	cp->cport = iph->sport;
+	cp->vaddr = iph->daddr;
+	cp->vport = iph->dport;
+	cp->daddr = dest->addr;
+	cp->dport = dest->port ? dest->port : iph->dport;
+	cp->flags = atomic_read(&dest->conn_flags) & ~IP_VS_CONN_F_ONE_PACKET;
+	cp->state = pp ? pp->init_state : 0;
+	cp->timeout = 3 * HZ;
+	cp->expires = jiffies + cp->timeout;
+	spin_lock_init(&cp->lock);
+
+	refcount_inc(&dest->refcnt);
+	cp->dest = dest;
+	ipvs_conn_bind_dest(cp, dest);
+
+	k.caddr = &cp->caddr;
+	k.cport = cp->cport;
+	k.oaddr = &cp->vaddr;
+	k.oport = cp->vport;
+	k.af = cp->af;
+	k.protocol = cp->protocol;
+	k.dir = IPVS_DIR_INPUT;
+	old = rhashtable_lookup_get_insert_key(&dp->conn_tab, &k, &cp->node, ipvs_conn_params);
+	if (old) {
+		/* Never visible: undo without a grace period. */
+		ipvs_conn_unbind_dest(cp);
+		refcount_dec(&dest->refcnt);
+		kmem_cache_free(ipvs_conn_cachep, cp);
+		if (IS_ERR(old)) {
+			atomic_long_inc(&dp->conn_refused);
+			return NULL;
+		}
+		return old;
+	}
+
+	ipvs_stats_conn(&dest->stats);
+	dsvc = rcu_dereference(dest->svc);
+	if (dsvc)
+		ipvs_stats_conn(&dsvc->stats);
+	ipvs_stats_conn(&dp->ipvs->tot_stats);
+	return cp;
+}
+
+/*
+ * Incremental garbage collection: examine at most IPVS_GC_BATCH entries per
+ * run, yield, continue; rest IPVS_GC_INTERVAL after a full pass. Also
+ * expires connections whose destination was removed when
+ * expire_nodest_conn is set (upstream flushes those from a work too).
+ */
+static void ipvs_conn_gc(struct work_struct *work)
+{
+	struct ipvs_dp_net *dp = container_of(to_delayed_work(work), struct ipvs_dp_net,
+					      gc_work);
+	bool nodest = READ_ONCE(dp->sysctl.expire_nodest_conn);
+	unsigned long now = jiffies, delay = 1;
+	struct ipvs_conn *cp;
+	int n = 0;
+
+	if (!dp->gc_walking) {
+		rhashtable_walk_enter(&dp->conn_tab, &dp->gc_iter);
+		dp->gc_walking = true;
+	}
+	rhashtable_walk_start(&dp->gc_iter);
+	while ((cp = rhashtable_walk_next(&dp->gc_iter))) {
+		if (IS_ERR(cp)) {
+			if (PTR_ERR(cp) == -EAGAIN)
+				continue;
+			cp = NULL;
+			break;
+		}
+		if (ipvs_conn_expired(cp, now) ||
+		    (nodest && !(READ_ONCE(cp->dest->flags) & IP_VS_DEST_F_AVAILABLE)))
+			ipvs_conn_unlink(dp, cp);
+		if (++n >= IPVS_GC_BATCH)
+			break;
+	}
+	rhashtable_walk_stop(&dp->gc_iter);
+
+	if (!cp) {
+		rhashtable_walk_exit(&dp->gc_iter);
+		dp->gc_walking = false;
+		delay = IPVS_GC_INTERVAL;
+	}
+	if (!READ_ONCE(dp->dying))
+		queue_delayed_work(system_power_efficient_wq, &dp->gc_work, delay);
+}
+
+int ipvs_conn_init(struct ipvs_dp_net *dp)
+{
+	u64 max;
+	int ret;
+
+	/* An eighth of RAM in 256-byte entries, at least 64k. */
+	max = ((u64)totalram_pages() << PAGE_SHIFT) / 8 / 256;
+	dp->sysctl.conn_max = clamp_t(u64, max, 65536, INT_MAX);
+	atomic_long_set(&dp->conn_refused, 0);
+
+	ret = rhashtable_init(&dp->conn_tab, &ipvs_conn_params);
+	if (ret)
+		return ret;
+	dp->conn_tab_ready = true;
+	dp->gc_walking = false;
+	INIT_DELAYED_WORK(&dp->gc_work, ipvs_conn_gc);
+	queue_delayed_work(system_power_efficient_wq, &dp->gc_work, IPVS_GC_INTERVAL);
+	return 0;
+}
+
+/* Teardown: hooks are unregistered and readers gone, nothing races us. */
+static void ipvs_conn_free_one(void *ptr, void *arg)
+{
+	struct ipvs_conn *cp = ptr;
+
+	ipvs_conn_unbind_dest(cp);
+	refcount_dec(&cp->dest->refcnt);
+	kmem_cache_free(ipvs_conn_cachep, cp);
+}
+
+void ipvs_conn_uninit(struct ipvs_dp_net *dp)
+{
+	if (!dp->conn_tab_ready)
+		return;
+	WRITE_ONCE(dp->dying, true);
+	cancel_delayed_work_sync(&dp->gc_work);
+	if (dp->gc_walking) {
+		rhashtable_walk_exit(&dp->gc_iter);
+		dp->gc_walking = false;
+	}
+	rhashtable_free_and_destroy(&dp->conn_tab, ipvs_conn_free_one, NULL);
+	dp->conn_tab_ready = false;
+}
+
+int ipvs_conn_module_init(void)
+{
+	ipvs_conn_cachep = kmem_cache_create("ip_vs_conn", sizeof(struct ipvs_conn), 0,
+					     SLAB_HWCACHE_ALIGN, NULL);
+	return ipvs_conn_cachep ? 0 : -ENOMEM;
+}
+
+/* After every namespace's table is gone and rcu_barrier() ran. */
+void ipvs_conn_module_uninit(void)
+{
+	kmem_cache_destroy(ipvs_conn_cachep);
+}

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Data plane lifecycle: module-wide setup (the connection cache) and the
+ * per-namespace state, struct ipvs_dp_net, a pernet object of its own.
+ *
+ * Ordering. The data-plane pernet operations are registered after the
+ * control plane's (main.c), so a namespace's data plane exits first: its
+ * connections, which hold references on destinations, are gone before the
+ * control plane empties the destination trash. Namespace exit (and module
+ * unload, which runs the same exit for every namespace):
+ *
+ *   1. unregister the hooks (waits for packets inside them),
+ *   2. stop the estimator, remove /proc files and sysctls,
+ *   3. stop the collector and free every connection,
+ *   4. rcu_barrier() (exit_batch): connections unlinked earlier release
+ *      their destination in RCU callbacks, which must have run before the
+ *      control plane frees destinations and before the cache is destroyed.
+ */
+#define pr_fmt(fmt) "IPVS: " fmt
+
+#include <linux/module.h>
+#include <net/netns/generic.h>
+#include <ipvs/conn.h>
+
+static unsigned int ipvs_dp_net_id __read_mostly;
+
+struct ipvs_dp_net *ipvs_dp(const struct net *net)
+{
+	return net_generic(net, ipvs_dp_net_id);
+}
+
+int ipvs_dp_enable(struct ipvs_net *ipvs)
+{
+	return ipvs_hooks_enable(ipvs_dp(ipvs->net));
+}
+
+static int __net_init ipvs_dp_net_init(struct net *net)
+{
+	struct ipvs_dp_net *dp = ipvs_dp(net);
+	int ret;
+
+	dp->net = net;
+	dp->ipvs = ipvs_net(net);
+
+	ret = ipvs_conn_init(dp);
+	if (ret)
+		return ret;
+	ret = ipvs_sysctl_init(dp);
+	if (ret)
+		goto err_conn;
+	ret = ipvs_proc_conn_init(dp);
+	if (ret)
+		goto err_sysctl;
+	ipvs_est_init(dp);
+	return 0;
+
+err_sysctl:
+	ipvs_sysctl_uninit(dp);
+err_conn:
+	ipvs_conn_uninit(dp);
+	return ret;
+}
+
+static void __net_exit ipvs_dp_net_exit(struct net *net)
+{
+	struct ipvs_dp_net *dp = ipvs_dp(net);
+
+	ipvs_hooks_disable(dp);
+	ipvs_est_uninit(dp);
+	ipvs_proc_conn_uninit(dp);
+	ipvs_sysctl_uninit(dp);
+	ipvs_conn_uninit(dp);
+}
+
+static void __net_exit ipvs_dp_net_exit_batch(struct list_head *net_list)
+{
+	rcu_barrier();
+}
+
+static struct pernet_operations ipvs_dp_net_ops = {
+	.init		= ipvs_dp_net_init,
+	.exit		= ipvs_dp_net_exit,
+	.exit_batch	= ipvs_dp_net_exit_batch,
+	.id		= &ipvs_dp_net_id,
+	.size		= sizeof(struct ipvs_dp_net),
+};
+
+int ipvs_dp_module_init(void)
+{
+	int ret;
+
+	ret = ipvs_conn_module_init();
+	if (ret)
+		return ret;
+	ret = register_pernet_subsys(&ipvs_dp_net_ops);
+	if (ret)
+		ipvs_conn_module_uninit();
+	return ret;
+}
+
+void ipvs_dp_module_uninit(void)
+{
+	unregister_pernet_subsys(&ipvs_dp_net_ops);
+	rcu_barrier();
+	ipvs_conn_module_uninit();
+}

@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netfilter hooks and the per-packet entry points of the data plane.
+ *
+ * Hook placement (IPv4 and IPv6 alike), as upstream IPVS places its hooks so
+ * that both coexist with nf_conntrack, NAT and filtering in the same way:
+ *
+ *   LOCAL_IN  NAT_SRC - 2  ipvs_reply_hook    replies from real servers to a
+ *                          local client (the director talking to its own VIP)
+ *   LOCAL_IN  NAT_SRC - 1  ipvs_request_hook  client -> VIP: schedule, DNAT,
+ *                          transmit to the real server
+ *   LOCAL_OUT NAT_DST + 1  ipvs_reply_hook    replies from a real server that
+ *                          is this host
+ *   LOCAL_OUT NAT_DST + 2  ipvs_request_hook  local clients -> VIP
+ *   FORWARD   100          ipvs_reply_hook    real server -> remote client:
+ *                          SNAT back to the VIP (the usual NAT reply path)
+ *
+ * Why there: requests are taken in LOCAL_IN, after the filter table's
+ * INPUT chain (priority 0) ran, so firewall rules apply to VIP traffic, and
+ * before NAT's SNAT hook (NAT_SRC = 100) and conntrack's confirmation (last),
+ * so the client -> VIP conntrack entry is never confirmed. Replies are taken
+ * in FORWARD at 100, after the filter table's FORWARD chain. Both directions
+ * are detached from conntrack (untracked) once IPVS owns them, so
+ * nf_conntrack and iptables/nftables NAT rules (MASQUERADE...) leave them
+ * alone; the "conntrack" sysctl (keep conntrack entries in sync) is not
+ * supported. Packets IPVS has rewritten carry skb->ipvs_property and are
+ * ignored by our own hooks when they go through LOCAL_OUT again. Fragments
+ * are reassembled before LOCAL_IN/FORWARD by nf_defrag_ipv4/ipv6, which we
+ * enable for the namespace together with the hooks.
+ *
+ * Upstream also hooks FORWARD at 99 to catch ICMP errors addressed to a
+ * non-local VIP (fwmark services for DR/TUN routers); with NAT to a local
+ * VIP those arrive in LOCAL_IN, so that hook is left out for now.
+ *
+ * The hooks are registered per namespace when its first service is added
+ * (ipvs_dp_enable), so namespaces without IPVS pay nothing, and removed at
+ * namespace exit. The packet path takes rcu_read_lock (held by netfilter)
+ * and nothing else, except the connection's own spinlock for TCP state
+ * changes. LOCAL_OUT hooks run in process context: they disable BHs so the
+ * per-CPU counters and cp->lock see a single context per CPU.
+ */
+#define pr_fmt(fmt) "IPVS: " fmt
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/tcp.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/icmp.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
+#include <ipvs/conn.h>
+#include <ipvs/proto.h>
+#include <ipvs/sched.h>
+
+/* Parse the IP header at @off and the ports of the transport header. */
+bool ipvs_iph_parse(u16 af, struct sk_buff *skb, int off, struct ipvs_iphdr *iph)
+{
+	__be16 _ports[2];
+	const __be16 *ports;
+
+	iph->af = af;
+	iph->flags = off ? IPVS_IPH_F_ICMP_INNER : 0;
+	iph->fragoffs = 0;
+	iph->sport = 0;
+	iph->dport = 0;
+
+	if (af == AF_INET6) {
+		struct ipv6hdr _h;
+		const struct ipv6hdr *h = skb_header_pointer(skb, off, sizeof(_h), &_h);
+		unsigned short fragoff = 0;
+		unsigned int thoff = off;
+		int flags = 0, proto;
+
+		if (!h || h->version != 6)
+			return false;
+		iph->saddr.in6 = h->saddr;
+		iph->daddr.in6 = h->daddr;
+		proto = ipv6_find_hdr(skb, &thoff, -1, &fragoff, &flags);
+		if (proto < 0)
+			return false;
+		iph->protocol = proto;
+		iph->len = thoff;
+		if (fragoff) {
+			iph->fragoffs = fragoff;
+			iph->flags |= IPVS_IPH_F_FRAG;
+			return true;
+		}
+	} else {
+		struct iphdr _h;
+		const struct iphdr *h = skb_header_pointer(skb, off, sizeof(_h), &_h);
+
+		if (!h || h->version != 4 || h->ihl < 5)
+			return false;
+		iph->saddr.ip = h->saddr;
+		iph->daddr.ip = h->daddr;
+		iph->protocol = h->protocol;
+		iph->len = off + h->ihl * 4;
+		if (h->frag_off & htons(IP_OFFSET)) {
+			iph->flags |= IPVS_IPH_F_FRAG;
+			return true;
+		}
+	}
+
+	if (iph->protocol == IPPROTO_TCP || iph->protocol == IPPROTO_UDP ||
+	    iph->protocol == IPPROTO_SCTP) {
+		ports = skb_header_pointer(skb, iph->len, sizeof(_ports), _ports);
+		if (!ports)
+			return false;
+		iph->sport = ports[0];
+		iph->dport = ports[1];
+	}
+	return true;
+}
+
+static void ipvs_conn_count_pkt(struct ipvs_dp_net *dp, struct ipvs_conn *cp, bool out,
+				unsigned int len)
+{
+	struct ipvs_dest *dest = cp->dest;
+	struct ipvs_service *svc;
+
+	/* As upstream: a removed destination's traffic is not counted. */
+	if (!(READ_ONCE(dest->flags) & IP_VS_DEST_F_AVAILABLE))
+		return;
+	ipvs_stats_pkt(&dest->stats, out, len);
+	svc = rcu_dereference(dest->svc);
+	if (svc)
+		ipvs_stats_pkt(&svc->stats, out, len);
+	ipvs_stats_pkt(&dp->ipvs->tot_stats, out, len);
+}
+
+/* Is @addr:@port a NAT real server of some service (nat_icmp_send)? */
+static bool ipvs_is_nat_real_server(struct ipvs_net *ipvs, u16 af, u8 proto,
+				    const union nf_inet_addr *addr, __be16 port)
+{
+	struct ipvs_service *svc;
+	struct ipvs_dest *dest;
+	int i;
+
+	ipvs_for_each_service(ipvs, svc, i) {
+		if (!svc->fwmark && svc->protocol != proto)
+			continue;
+		list_for_each_entry_rcu(dest, &svc->destinations, n_list) {
+			if (dest->af == af && dest->port == port &&
+			    (atomic_read(&dest->conn_flags) & IP_VS_CONN_F_FWD_MASK) ==
+			    IP_VS_CONN_F_MASQ && ipvs_addr_equal(af, &dest->addr, addr))
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool ipvs_is_tcp_rst(struct sk_buff *skb, const struct ipvs_iphdr *iph)
+{
+	struct tcphdr _th;
+	const struct tcphdr *th;
+
+	if (iph->protocol != IPPROTO_TCP)
+		return false;
+	th = skb_header_pointer(skb, iph->len, sizeof(_th), &_th);
+	return !th || th->rst;
+}
+
+/* No server for the client: tell it, as upstream does, and drop. */
+static unsigned int ipvs_leave(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af)
+{
+	if (!skb->dev)
+		skb->dev = dp->net->loopback_dev;
+	if (af == AF_INET6)
+		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
+	else
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+	return NF_DROP;
+}
+
+/* A packet without a connection: schedule it if it is for a service. */
+static unsigned int ipvs_try_schedule(struct ipvs_dp_net *dp, struct sk_buff *skb,
+				      const struct ipvs_iphdr *iph, const struct ipvs_proto *pp,
+				      struct ipvs_conn **cpp)
+{
+	struct ipvs_net *ipvs = dp->ipvs;
+	struct ipvs_service *svc = NULL;
+	struct ipvs_dest *dest;
+	struct ipvs_conn *cp;
+
+	*cpp = NULL;
+	if (skb->mark)
+		svc = ipvs_service_find_fwm(ipvs, iph->af, skb->mark);
+	if (!svc)
+		svc = ipvs_service_find(ipvs, iph->af, iph->protocol, &iph->daddr, iph->dport);
+	if (!svc)
+		return NF_ACCEPT;
+	/* Not the start of a flow (TCP without SYN): the local stack answers. */
+	if (!pp->conn_schedule(dp, skb, iph))
+		return NF_ACCEPT;
+
+	dest = ipvs_schedule(svc, skb, iph);
+	if (!dest)
+		return ipvs_leave(dp, skb, iph->af);
+	if (dest->af != iph->af)	/* mixed families need a tunnel */
+		return NF_DROP;
+
+	cp = ipvs_conn_new(dp, iph, svc, dest);
+	if (!cp)
+		return NF_DROP;
+	*cpp = cp;
+	return NF_ACCEPT;
+}
+
+static unsigned int ipvs_in(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
+			    unsigned int hooknum)
+{
+	const struct ipvs_xmit_ops *xo;
+	const struct ipvs_proto *pp;
+	struct ipvs_iphdr iph;
+	struct ipvs_conn *cp;
+	unsigned int verdict;
+	int reuse;
+
+	if (skb->ipvs_property)
+		return NF_ACCEPT;
+	if ((skb->pkt_type != PACKET_HOST && hooknum != NF_INET_LOCAL_OUT) || !skb_dst(skb))
+		return NF_ACCEPT;
+	if (!ipvs_iph_parse(af, skb, 0, &iph))
+		return NF_ACCEPT;
+
+	if (iph.protocol == (af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP)) {
+		bool related;
+
+		verdict = ipvs_in_icmp(dp, skb, &iph, hooknum, &related);
+		return related ? verdict : NF_ACCEPT;
+	}
+
+	pp = ipvs_proto_get(iph.protocol);
+	if (!pp || (iph.flags & IPVS_IPH_F_FRAG))
+		return NF_ACCEPT;
+
+	cp = ipvs_conn_in_get(dp, af, iph.protocol, &iph.saddr, iph.sport, &iph.daddr, iph.dport);
+
+	/* A new flow reusing the ports of an old one that is closing. */
+	reuse = READ_ONCE(dp->sysctl.conn_reuse_mode);
+	if (cp && reuse && pp->is_new_conn(skb, &iph)) {
+		if ((READ_ONCE(dp->sysctl.expire_nodest_conn) &&
+		     !atomic_read(&cp->dest->weight)) || pp->conn_reusable(cp, reuse)) {
+			ipvs_conn_expire_now(dp, cp);
+			cp = NULL;
+		}
+	}
+
+	/* The connection's real server was removed. */
+	if (cp && !(READ_ONCE(cp->dest->flags) & IP_VS_DEST_F_AVAILABLE)) {
+		if (!READ_ONCE(dp->sysctl.expire_nodest_conn))
+			return NF_DROP;
+		ipvs_conn_expire_now(dp, cp);
+		cp = NULL;
+	}
+
+	if (!cp) {
+		verdict = ipvs_try_schedule(dp, skb, &iph, pp, &cp);
+		if (!cp)
+			return verdict;
+	}
+
+	ipvs_conn_count_pkt(dp, cp, false, skb->len);
+	pp->state_transition(dp, cp, IPVS_DIR_INPUT, skb, &iph);
+	ipvs_conn_touch(cp);
+
+	xo = ipvs_xmit_ops_get(ipvs_conn_fwd(cp));
+	if (!xo) {
+		net_info_ratelimited("IPVS: forwarding method %u not supported, dropping\n",
+				     ipvs_conn_fwd(cp));
+		return NF_DROP;
+	}
+	return xo->xmit(dp, skb, cp, pp, &iph, hooknum == NF_INET_LOCAL_OUT);
+}
+
+/* Rewrite a reply of a NAT connection: the real server becomes the VIP. */
+static unsigned int ipvs_handle_response(struct ipvs_dp_net *dp, struct sk_buff *skb,
+					 struct ipvs_conn *cp, const struct ipvs_proto *pp,
+					 const struct ipvs_iphdr *iph, unsigned int hooknum)
+{
+	if (skb_ensure_writable(skb, iph->len + pp->hdr_len))
+		return NF_DROP;
+	if (!pp->nat(skb, cp, iph, false))
+		return NF_DROP;
+
+	if (cp->af == AF_INET6) {
+		ipv6_hdr(skb)->saddr = cp->vaddr.in6;
+	} else {
+		struct iphdr *h = ip_hdr(skb);
+
+		csum_replace4(&h->check, h->saddr, cp->vaddr.ip);
+		h->saddr = cp->vaddr.ip;
+	}
+
+	if (ipvs_snat_reroute(dp, skb, cp->af, hooknum))
+		return NF_DROP;
+
+	ipvs_conn_count_pkt(dp, cp, true, skb->len);
+	pp->state_transition(dp, cp, IPVS_DIR_OUTPUT, skb, iph);
+	ipvs_conn_touch(cp);
+
+	skb->ipvs_property = 1;
+	ipvs_notrack(skb);
+	return NF_ACCEPT;
+}
+
+static unsigned int ipvs_out(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
+			     unsigned int hooknum)
+{
+	const struct ipvs_xmit_ops *xo;
+	const struct ipvs_proto *pp;
+	struct ipvs_iphdr iph;
+	struct ipvs_conn *cp;
+
+	if (skb->ipvs_property || !ipvs_conn_count(dp))
+		return NF_ACCEPT;
+	if (!ipvs_iph_parse(af, skb, 0, &iph))
+		return NF_ACCEPT;
+
+	if (iph.protocol == (af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP)) {
+		bool related;
+		unsigned int verdict = ipvs_out_icmp(dp, skb, &iph, hooknum, &related);
+
+		return related ? verdict : NF_ACCEPT;
+	}
+
+	pp = ipvs_proto_get(iph.protocol);
+	if (!pp || (iph.flags & IPVS_IPH_F_FRAG))
+		return NF_ACCEPT;
+
+	cp = ipvs_conn_out_get(dp, af, iph.protocol, &iph.daddr, iph.dport, &iph.saddr, iph.sport);
+	if (!cp) {
+		if (READ_ONCE(dp->sysctl.nat_icmp_send) && !ipvs_is_tcp_rst(skb, &iph) &&
+		    ipvs_is_nat_real_server(dp->ipvs, af, iph.protocol, &iph.saddr, iph.sport))
+			return ipvs_leave(dp, skb, af);
+		return NF_ACCEPT;
+	}
+	xo = ipvs_xmit_ops_get(ipvs_conn_fwd(cp));
+	if (!xo || !xo->handles_replies)
+		return NF_ACCEPT;
+	return ipvs_handle_response(dp, skb, cp, pp, &iph, hooknum);
+}
+
+static unsigned int ipvs_request_hook(void *priv, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
+{
+	struct ipvs_dp_net *dp = ipvs_dp(state->net);
+	unsigned int verdict;
+
+	if (state->hook != NF_INET_LOCAL_OUT)
+		return ipvs_in(dp, state->pf, skb, state->hook);
+	local_bh_disable();
+	verdict = ipvs_in(dp, state->pf, skb, state->hook);
+	local_bh_enable();
+	return verdict;
+}
+
+static unsigned int ipvs_reply_hook(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct ipvs_dp_net *dp = ipvs_dp(state->net);
+	unsigned int verdict;
+
+	if (state->hook != NF_INET_LOCAL_OUT)
+		return ipvs_out(dp, state->pf, skb, state->hook);
+	local_bh_disable();
+	verdict = ipvs_out(dp, state->pf, skb, state->hook);
+	local_bh_enable();
+	return verdict;
+}
+
+static const struct nf_hook_ops ipvs_ops4[] = {
+	{
+		.hook		= ipvs_reply_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP_PRI_NAT_SRC - 2,
+	},
+	{
+		.hook		= ipvs_request_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP_PRI_NAT_SRC - 1,
+	},
+	{
+		.hook		= ipvs_reply_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP_PRI_NAT_DST + 1,
+	},
+	{
+		.hook		= ipvs_request_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP_PRI_NAT_DST + 2,
+	},
+	{
+		.hook		= ipvs_reply_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_FORWARD,
+		.priority	= 100,
+	},
+};
+
+static const struct nf_hook_ops ipvs_ops6[] = {
+	{
+		.hook		= ipvs_reply_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP6_PRI_NAT_SRC - 2,
+	},
+	{
+		.hook		= ipvs_request_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP6_PRI_NAT_SRC - 1,
+	},
+	{
+		.hook		= ipvs_reply_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP6_PRI_NAT_DST + 1,
+	},
+	{
+		.hook		= ipvs_request_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP6_PRI_NAT_DST + 2,
+	},
+	{
+		.hook		= ipvs_reply_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_FORWARD,
+		.priority	= 100,
+	},
+};
+
+static bool ipvs_v6(void)
+{
+	return ipv6_mod_enabled();
+}
+
+/* Under ipvs->lock (first service of the namespace). */
+int ipvs_hooks_enable(struct ipvs_dp_net *dp)
+{
+	struct net *net = dp->net;
+	int ret;
+
+	lockdep_assert_held(&dp->ipvs->lock);
+
+	if (dp->hooks_on)
+		return 0;
+
+	ret = nf_defrag_ipv4_enable(net);
+	if (ret)
+		return ret;
+	if (ipvs_v6()) {
+		ret = nf_defrag_ipv6_enable(net);
+		if (ret)
+			goto err_defrag4;
+	}
+	ret = nf_register_net_hooks(net, ipvs_ops4, ARRAY_SIZE(ipvs_ops4));
+	if (ret)
+		goto err_defrag6;
+	if (ipvs_v6()) {
+		ret = nf_register_net_hooks(net, ipvs_ops6, ARRAY_SIZE(ipvs_ops6));
+		if (ret)
+			goto err_hooks4;
+	}
+	dp->hooks_on = true;
+	return 0;
+
+err_hooks4:
+	nf_unregister_net_hooks(net, ipvs_ops4, ARRAY_SIZE(ipvs_ops4));
+err_defrag6:
+	if (ipvs_v6())
+		nf_defrag_ipv6_disable(net);
+err_defrag4:
+	nf_defrag_ipv4_disable(net);
+	return ret;
+}
+
+/* Namespace exit. Unregistering waits for packets still in our hooks. */
+void ipvs_hooks_disable(struct ipvs_dp_net *dp)
+{
+	struct net *net = dp->net;
+
+	if (!dp->hooks_on)
+		return;
+	if (ipvs_v6()) {
+		nf_unregister_net_hooks(net, ipvs_ops6, ARRAY_SIZE(ipvs_ops6));
+		nf_defrag_ipv6_disable(net);
+	}
+	nf_unregister_net_hooks(net, ipvs_ops4, ARRAY_SIZE(ipvs_ops4));
+	nf_defrag_ipv4_disable(net);
+	dp->hooks_on = false;
+}

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Overflow-connection scheduler (ip_vs_ovf.ko).
+ *
+ * Sends connections to the highest-weight destination until its active
+ * connections exceed its weight, then overflows to the next highest (first
+ * in list order on a tie); overloaded and weight-0 destinations never
+ * qualify. The rule is ipvs_ovf_pick() in sched_conn_logic.h, run over the
+ * RCU snapshot of include/ipvs/sched_snap.h: no lock on the scheduling path.
+ */
+#define pr_fmt(fmt) "IPVS: " fmt
+
+#include <linux/module.h>
+#include <ipvs/sched.h>
+#include <ipvs/sched_snap.h>
+#include "sched_conn_logic.h"
+
+static struct ipvs_dest *ipvs_ovf_schedule(struct ipvs_service *svc,
+					   struct ipvs_sched_state *st,
+					   const struct sk_buff *skb,
+					   const struct ipvs_iphdr *iph)
+{
+	struct ipvs_snap *snap = ipvs_snap_get(st);
+	struct ipvs_dest *dest;
+
+	dest = ipvs_ovf_pick(snap->dests, snap->n);
+	if (!dest)
+		ipvs_sched_err(svc, "no destination available");
+	return dest;
+}
+
+static struct ipvs_scheduler ipvs_ovf_scheduler = {
+	.name		= "ovf",
+	.owner		= THIS_MODULE,
+	.init_service	= ipvs_snap_init_service,
+	.done_service	= ipvs_snap_done_service,
+	.add_dest	= ipvs_snap_add_dest,
+	.del_dest	= ipvs_snap_del_dest,
+	.schedule	= ipvs_ovf_schedule,
+};
+
+static int __init ipvs_ovf_init(void)
+{
+	return ipvs_sched_register(&ipvs_ovf_scheduler);
+}
+
+static void __exit ipvs_ovf_exit(void)
+{
+	ipvs_sched_unregister(&ipvs_ovf_scheduler);
+}
+
+module_init(ipvs_ovf_init);
+module_exit(ipvs_ovf_exit);
+MODULE_LICENSE("GPL");
+MODULE_VERSION(IPVS_MODULE_VERSION);
+MODULE_DESCRIPTION("ipvs-ng overflow-connection scheduler");

@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Topology and helpers shared by the NAT data-plane VM tests
+# (tests/vm/nat-*.sh); sourced after tests/lib/vm.sh.
+#
+#   ns c (client)              ns d (director)                 ns r1, r2
+#   veth-c                     veth-dc                 veth-d1 --- veth-r1  r1
+#   10.0.1.2/24  ----------    10.0.1.1/24             10.0.2.1    10.0.2.2
+#   fd00:1::2/64               fd00:1::1/64            fd00:2::1   fd00:2::2
+#                              VIP 10.0.1.100          veth-d2 --- veth-r2  r2
+#                              VIP fd00:1::100         10.0.3.1    10.0.3.2
+#                                                      fd00:3::1   fd00:3::2
+#
+# The real servers' default routes point at the director, which forwards.
+# Servers answer with their own name (tests/tools/nattool.py).
+
+NATTOOL=$IPVSNG_TOP/tests/tools/nattool.py
+IPVSADM=${IPVSADM:-$STOCK_IPVSADM}
+VIP=10.0.1.100
+VIP6=fd00:1::100
+RS1=10.0.2.2
+RS2=10.0.3.2
+RS1_6=fd00:2::2
+RS2_6=fd00:3::2
+NAT_PIDS=()
+
+nat_cleanup() {
+	local p
+	for p in "${NAT_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${NAT_PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	NAT_PIDS=()
+	for n in c d r1 r2; do
+		ip netns del "$n" 2>/dev/null
+	done
+	return 0
+}
+
+# links_up: every veth of the topology has carrier.
+links_up() {
+	local n
+	for n in c d r1 r2; do
+		! ip -n "$n" -o link show type veth | grep -v -q LOWER_UP || return 1
+	done
+}
+
+nat_setup() {
+	local n
+	for n in c d r1 r2; do
+		ip netns add "$n" || return 1
+		ip -n "$n" link set lo up
+	done
+	ip link add veth-c netns c type veth peer name veth-dc netns d
+	ip link add veth-r1 netns r1 type veth peer name veth-d1 netns d
+	ip link add veth-r2 netns r2 type veth peer name veth-d2 netns d
+
+	ip -n c addr add 10.0.1.2/24 dev veth-c
+	ip -n c addr add fd00:1::2/64 dev veth-c nodad
+	ip -n d addr add 10.0.1.1/24 dev veth-dc
+	ip -n d addr add $VIP/24 dev veth-dc
+	ip -n d addr add fd00:1::1/64 dev veth-dc nodad
+	ip -n d addr add $VIP6/64 dev veth-dc nodad
+	ip -n d addr add 10.0.2.1/24 dev veth-d1
+	ip -n d addr add fd00:2::1/64 dev veth-d1 nodad
+	ip -n d addr add 10.0.3.1/24 dev veth-d2
+	ip -n d addr add fd00:3::1/64 dev veth-d2 nodad
+	ip -n r1 addr add $RS1/24 dev veth-r1
+	ip -n r1 addr add $RS1_6/64 dev veth-r1 nodad
+	ip -n r2 addr add $RS2/24 dev veth-r2
+	ip -n r2 addr add $RS2_6/64 dev veth-r2 nodad
+	for n in c d r1 r2; do
+		ip -n "$n" link set dev "$(ip -n "$n" -o link show type veth |
+			awk -F': ' '{ print $2 }' | cut -d@ -f1 | head -n1)" up
+	done
+	ip -n d link set veth-d1 up
+	ip -n d link set veth-d2 up
+	ip -n r1 route add default via 10.0.2.1
+	ip -n r1 -6 route add default via fd00:2::1
+	ip -n r2 route add default via 10.0.3.1
+	ip -n r2 -6 route add default via fd00:3::1
+	ns d sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	wait_for "links up" 10 links_up
+}
+
+# bg NS CMD...: run CMD in NS in the background, killed by nat_cleanup.
+bg() {
+	local n=$1
+	shift
+	ip netns exec "$n" "$@" &
+	NAT_PIDS+=($!)
+}
+
+# listening NS PROTO PORT: something listens on PORT (tcp|udp) in NS.
+listening() {
+	local flag=-tln
+	[ "$2" = udp ] && flag=-uln
+	ns "$1" ss -H $flag "sport = :$3" | grep -q .
+}
+
+# servers KIND PORT: start a name server in r1 and r2 and wait for them.
+servers() {
+	local kind=$1 port=$2 proto=tcp
+	[ "$kind" = udp-server ] && proto=udp
+	bg r1 python3 "$NATTOOL" "$kind" r1 "$port"
+	bg r2 python3 "$NATTOOL" "$kind" r2 "$port"
+	wait_for "r1 $kind" 20 listening r1 $proto "$port" &&
+	wait_for "r2 $kind" 20 listening r2 $proto "$port"
+}
+
+vs() {
+	ns d "$IPVSADM" "$@"
+}
+
+# conns_in_table: connection entries of the director (excluding header).
+conns_in_table() {
+	ns d tail -n +2 /proc/net/ip_vs_conn | wc -l
+}
+
+# stat_field SVC FIELD: one number of "ipvsadm -Ln --stats --exact" for
+# the service line matching SVC (FIELD: 1 conns, 2 inpkts, 3 outpkts,
+# 4 inbytes, 5 outbytes).
+stat_field() {
+	vs -Ln --stats --exact | awk -v s="$1" -v f="$2" \
+		'$2 == s { print $(f + 2); exit }'
+}

@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Tiny servers and clients for the NAT data-plane VM tests (tests/vm/nat-*.sh).
+
+  nattool.py tcp-server NAME PORT           each connection gets "NAME\\n"
+  nattool.py udp-server NAME PORT           each datagram gets "NAME <payload>"
+  nattool.py hold-server NAME PORT          like tcp-server, then echoes what
+                                            it receives until the peer closes
+  nattool.py hold-echo HOST PORT FILE       connect, print the name, wait for
+                                            FILE to exist, send a line and
+                                            print "echo ok", "reset" or "timeout"
+  nattool.py tcp-get HOST PORT N            N connections, prints each name
+  nattool.py udp-ask HOST PORT N [SIZE]     N request/response datagrams on one
+                                            socket; prints "sent S recv R" and a
+                                            name histogram; SIZE pads requests
+  nattool.py udp-refused HOST PORT          one datagram on a connected socket;
+                                            prints "refused" on ICMP unreachable
+  nattool.py hold HOST PORT N SECS          open N concurrent connections, read
+                                            each name, hold SECS, close (RST);
+                                            prints "established E named K"
+
+Every loop is bounded in count and time.
+"""
+import collections
+import selectors
+import socket
+import struct
+import sys
+import threading
+import time
+
+
+def family(host):
+    return socket.AF_INET6 if ':' in host else socket.AF_INET
+
+
+def listen_any(port, kind):
+    s = socket.socket(socket.AF_INET6, kind)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.bind(('::', port))
+    return s
+
+
+def tcp_server(name, port, hold=False):
+    s = listen_any(port, socket.SOCK_STREAM)
+    s.listen(4096)
+    sel = selectors.DefaultSelector()
+    sel.register(s, selectors.EVENT_READ)
+    msg = (name + '\n').encode()
+    while True:
+        for key, _ in sel.select():
+            if key.fileobj is s:
+                try:
+                    c, _ = s.accept()
+                except OSError:
+                    continue
+                try:
+                    c.sendall(msg)
+                except OSError:
+                    c.close()
+                    continue
+                if hold:
+                    c.setblocking(False)
+                    sel.register(c, selectors.EVENT_READ)
+                else:
+                    c.close()
+            else:
+                c = key.fileobj
+                try:
+                    data = c.recv(4096)
+                except OSError:
+                    data = b''
+                if not data:
+                    sel.unregister(c)
+                    c.close()
+                else:
+                    try:
+                        c.sendall(data)
+                    except OSError:
+                        pass
+
+
+def udp_server(name, port):
+    s = listen_any(port, socket.SOCK_DGRAM)
+    while True:
+        data, peer = s.recvfrom(65535)
+        s.sendto(name.encode() + b' ' + data, peer)
+
+
+def tcp_get(host, port, n):
+    for _ in range(n):
+        with socket.create_connection((host, port), timeout=10) as c:
+            buf = b''
+            while not buf.endswith(b'\n'):
+                d = c.recv(100)
+                if not d:
+                    break
+                buf += d
+            print(buf.decode().strip())
+
+
+def udp_ask(host, port, n, size=0):
+    s = socket.socket(family(host), socket.SOCK_DGRAM)
+    s.settimeout(2)
+    s.connect((host, port))
+    names = collections.Counter()
+    recv = 0
+    for i in range(n):
+        req = struct.pack('!I', i) + b'x' * max(0, size - 4)
+        s.send(req)
+        for _ in range(3):
+            try:
+                data = s.recv(70000)
+            except socket.timeout:
+                break
+            name, _, payload = data.partition(b' ')
+            if payload == req:
+                recv += 1
+                names[name.decode()] += 1
+                break
+    print('sent %d recv %d' % (n, recv))
+    for k in sorted(names):
+        print('%s %d' % (k, names[k]))
+
+
+def udp_refused(host, port):
+    s = socket.socket(family(host), socket.SOCK_DGRAM)
+    s.settimeout(3)
+    s.connect((host, port))
+    try:
+        s.send(b'ping')
+        s.recv(100)
+        print('answered')
+    except ConnectionRefusedError:
+        print('refused')
+    except socket.timeout:
+        print('timeout')
+
+
+def hold(host, port, n, secs):
+    sel = selectors.DefaultSelector()
+    socks = []
+    for _ in range(n):
+        c = socket.socket(family(host), socket.SOCK_STREAM)
+        c.setblocking(False)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        c.connect_ex((host, port))
+        socks.append(c)
+        sel.register(c, selectors.EVENT_READ)
+    named = 0
+    deadline = time.time() + 120
+    while named < n and time.time() < deadline:
+        for key, _ in sel.select(timeout=1):
+            try:
+                d = key.fileobj.recv(100)
+            except OSError:
+                d = b''
+            sel.unregister(key.fileobj)
+            if d.endswith(b'\n'):
+                named += 1
+    established = 0
+    for c in socks:
+        try:
+            c.getpeername()
+            established += 1
+        except OSError:
+            pass
+    print('established %d named %d' % (established, named), flush=True)
+    time.sleep(secs)
+    for c in socks:
+        c.close()
+
+
+def hold_echo(host, port, trigger):
+    import os
+    c = socket.create_connection((host, port), timeout=10)
+    print(c.recv(100).decode().strip(), flush=True)
+    deadline = time.time() + 120
+    while not os.path.exists(trigger) and time.time() < deadline:
+        time.sleep(0.1)
+    c.settimeout(5)
+    try:
+        c.sendall(b'ping\n')
+        d = c.recv(100)
+        print('echo ok' if d == b'ping\n' else 'reset')
+    except socket.timeout:
+        print('timeout')
+    except OSError:
+        print('reset')
+
+
+def main(a):
+    cmd = a[0]
+    if cmd == 'tcp-server':
+        tcp_server(a[1], int(a[2]))
+    elif cmd == 'hold-server':
+        tcp_server(a[1], int(a[2]), hold=True)
+    elif cmd == 'udp-server':
+        udp_server(a[1], int(a[2]))
+    elif cmd == 'tcp-get':
+        tcp_get(a[1], int(a[2]), int(a[3]))
+    elif cmd == 'udp-ask':
+        udp_ask(a[1], int(a[2]), int(a[3]), int(a[4]) if len(a) > 4 else 0)
+    elif cmd == 'udp-refused':
+        udp_refused(a[1], int(a[2]))
+    elif cmd == 'hold-echo':
+        hold_echo(a[1], int(a[2]), a[3])
+    elif cmd == 'hold':
+        hold(a[1], int(a[2]), int(a[3]), float(a[4]))
+    else:
+        sys.exit('unknown command ' + cmd)
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])

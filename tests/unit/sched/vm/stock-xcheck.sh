@@ -1,0 +1,193 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Does a given client land on the same real server as with the stock
+# modules? Real packets (spoofed TCP SYNs and UDP datagrams from a client
+# namespace) go through a scheduler of the loaded ip_vs; the choices, read
+# back from the connection table, are compared with those of
+# tests/unit/sched/build/predict, which runs ipvs-ng's scheduling rules
+# (the modules' logic headers) on the same server list, in the order the
+# module lists it.
+#
+# Phase "stock" (default) checks our rules against the stock modules'
+# data plane: hash functions, table layouts and probe orders of sh, dh and
+# mh with their flags, lblc/lblcr caching, and the tie-breaking of the
+# least-connection family. Once ipvs-ng has its data plane, run with
+# TEST_SCHED_PHASES="stock ours" to check our modules the same way.
+#
+#   make -C tests/unit/sched build/predict
+#   scripts/vm-run tests/unit/sched/vm/stock-xcheck.sh
+#
+#   client netns "cl" 10.99.0.2/16 --veth-- 10.99.0.1/16 director (init netns)
+#   VIP 10.0.0.1 and 12.0.0.0/8 (fwmark 1) local on the director; real
+#   servers 10.99.K.101.. for scenario K (direct routing: nothing answers,
+#   the connection entry is all we need)
+. "$IPVSNG_TOP/tests/lib/vm.sh"
+
+IPVSADM=$STOCK_IPVSADM
+HERE=$IPVSNG_TOP/tests/unit/sched
+PRED=$HERE/build/predict
+SEND=$HERE/vm/synsend.py
+W=$(mktemp -d)
+
+if [ ! -x "$PRED" ]; then
+	skip "stock comparison: predictor not built (make -C tests/unit/sched build/predict)"
+	tap_done
+	exit 0
+fi
+
+net_setup() {
+	ip netns del cl 2>/dev/null
+	ip netns add cl
+	ip link add veth0 type veth peer name veth1 netns cl
+	ip addr add 10.99.0.1/16 dev veth0
+	ip link set veth0 up
+	ip link set lo up
+	ip -n cl addr add 10.99.0.2/16 dev veth1
+	ip -n cl link set veth1 up
+	ip -n cl link set lo up
+	ip -n cl route add default via 10.99.0.1
+	ip addr add 10.0.0.1/32 dev lo 2>/dev/null
+	ip route add local 12.0.0.0/8 dev lo 2>/dev/null
+	for c in all default veth0 lo; do
+		sysctl -qw net.ipv4.conf.$c.rp_filter=0
+	done
+	iptables -t mangle -F PREROUTING 2>/dev/null
+	iptables -t mangle -A PREROUTING -d 12.0.0.0/8 -j MARK --set-mark 1
+}
+
+# The real servers of the only service, in list order (ipvsadm sorts
+# unless told not to): "address port weight active inactive".
+servers_now() {
+	$IPVSADM -Ln --nosort | awk '$1 == "->" && $2 != "RemoteAddress:Port" {
+		n = split($2, p, ":")
+		print p[1], (n > 1 ? p[2] : 0), $4, $5, $6
+	}'
+}
+
+# scenario NAME SCHED_LINE CONNFILE: send, read back, predict, compare.
+scenario() {
+	local name=$1 sched=$2 conns=$3 count
+	servers_now >"$W/$name.servers"
+
+	taskset -c 0 ip netns exec cl python3 "$SEND" "$conns"
+	sleep 1
+	awk '{ print $2 ":" $3 " " $4 ":" $5 " " }' "$conns" >"$W/$name.keys"
+	$IPVSADM -Lnc | awk 'NR > 2 { d = $6; sub(/:[0-9]+$/, "", d); print $4, $5, d }' |
+		grep -F -f "$W/$name.keys" >"$W/$name.seen"
+	# Connections that got no entry were refused ("none").
+	while read -r proto sa sp da dp; do
+		key="$sa:$sp $da:$dp"
+		grep -q "^$key " "$W/$name.seen" || echo "$key none"
+	done <"$conns" >>"$W/$name.seen"
+	sort -o "$W/$name.seen" "$W/$name.seen"
+	# Which counter the data plane bumped for these connections (TCP to a
+	# direct-routing server counts as active on the stock module).
+	count=$(servers_now | awk '{ a += $4; i += $5 } END { print (a > i ? "active" : "inactive") }')
+
+	{
+		echo "sched $sched"
+		echo "af 4"
+		echo "count $count"
+		# Quiesced servers carry their last weight.
+		while read -r ip port w act inact; do
+			l=$(echo " $LASTW " | sed -n "s/.* $ip=\([0-9]*\) .*/\1/p")
+			echo "server $ip $port $w ${l:-$w} $act $inact"
+		done <"$W/$name.servers"
+		sed 's/^/conn /' "$conns"
+	} >"$W/$name.in"
+	"$PRED" <"$W/$name.in" | sort >"$W/$name.want"
+
+	if cmp -s "$W/$name.want" "$W/$name.seen"; then
+		ok "$PHASE: $name: $(wc -l <"$conns") connections land as predicted ($count)"
+	else
+		not_ok "$PHASE: $name: $(wc -l <"$conns") connections land as predicted ($count)"
+		awk '{ print $1 "|" $2, $3 }' "$W/$name.want" >"$W/a"
+		awk '{ print $1 "|" $2, $3 }' "$W/$name.seen" >"$W/b"
+		diag "$(join -j1 "$W/a" "$W/b" |
+			awk '$2 != $3 { n++; if (n <= 12) print $1, "predicted", $2, "seen", $3 }
+			     END { print n + 0, "differ" }')"
+		diag "$($IPVSADM -Ln --nosort | head -12)"
+	fi
+}
+
+# conns K N [MODE]: N connections from the 11.K.0.0/16 range.
+#   clients: distinct client addresses to the VIP, random ports
+#   ports:   3 client addresses, many ports
+#   dests:   fixed client, N destinations in 12.K.0.0/16 (fwmark service)
+#   repeat:  fixed client, 40 destinations, each used several times
+conns() {
+	local k=$1 n=$2 mode=${3:-clients} proto=${4:-tcp} i
+	for ((i = 0; i < n; i++)); do
+		case $mode in
+		clients) echo "$proto 11.$k.$((i * 37 % 251)).$((i % 250 + 1)) $((1024 + i * 7919 % 60000)) 10.0.0.1 80" ;;
+		ports) echo "$proto 11.$k.0.$((i % 3 + 1)) $((2000 + i * 131)) 10.0.0.1 80" ;;
+		dests) echo "$proto 11.$k.0.1 $((3000 + i)) 12.$k.$((i * 53 % 256)).$((i % 254 + 1)) 80" ;;
+		repeat) echo "$proto 11.$k.0.1 $((3000 + i)) 12.$k.0.$((i * 7 % 40 + 1)) 80" ;;
+		esac
+	done
+}
+
+# servers SVC "w1 w2 ...": one real server per weight, 10.99.K.101...
+# Fresh addresses in every scenario: re-adding an address would revive the
+# previous scenario's server from the trash, connection counts included.
+servers() {
+	local svc=$1 i=101 w
+	for w in $2; do
+		$IPVSADM -a $svc -r 10.99.$k.$i -g -w "$w" || return 1
+		i=$((i + 1))
+	done
+}
+
+run_phase() {
+	local k=0
+	ipvs_phase "$1" || { not_ok "$1: load ip_vs"; return; }
+	net_setup
+	LASTW=
+
+	for s in sh mh; do
+		k=$((k + 1)); $IPVSADM -C
+		$IPVSADM -A -t 10.0.0.1:80 -s $s && servers "-t 10.0.0.1:80" "1 2 1 3 1 2"
+		conns $k 300 >"$W/c$k"; scenario "$s" "$s" "$W/c$k"
+
+		k=$((k + 1)); $IPVSADM -C
+		$IPVSADM -A -t 10.0.0.1:80 -s $s -b $s-port && servers "-t 10.0.0.1:80" "1 1 2 1"
+		conns $k 200 ports >"$W/c$k"; scenario "$s-port" "$s port" "$W/c$k"
+
+		k=$((k + 1)); $IPVSADM -C
+		$IPVSADM -A -u 10.0.0.1:80 -s $s -b $s-fallback,$s-port &&
+			servers "-u 10.0.0.1:80" "2 2 3 1 2"
+		# Quiesce two servers after adding them (mh keeps their slots).
+		$IPVSADM -e -u 10.0.0.1:80 -r 10.99.$k.102 -g -w 0
+		$IPVSADM -e -u 10.0.0.1:80 -r 10.99.$k.104 -g -w 0
+		LASTW="10.99.$k.102=2 10.99.$k.104=1"
+		conns $k 300 clients udp >"$W/c$k"; scenario "$s-fallback-port" "$s fallback port" "$W/c$k"
+		LASTW=
+	done
+
+	k=$((k + 1)); $IPVSADM -C
+	$IPVSADM -A -f 1 -s dh && servers "-f 1" "1 5 1 1 2"
+	conns $k 300 dests >"$W/c$k"; scenario dh dh "$W/c$k"
+
+	for s in lblc lblcr; do
+		k=$((k + 1)); $IPVSADM -C
+		$IPVSADM -A -f 1 -s $s && servers "-f 1" "1 3 2 1"
+		conns $k 160 repeat >"$W/c$k"; scenario $s $s "$W/c$k"
+	done
+
+	for s in lc wlc sed nq fo ovf; do
+		k=$((k + 1)); $IPVSADM -C
+		$IPVSADM -A -t 10.0.0.1:80 -s $s && servers "-t 10.0.0.1:80" "1 3 0 2 2 1"
+		conns $k 60 >"$W/c$k"; scenario $s $s "$W/c$k"
+	done
+	$IPVSADM -C
+	ip netns del cl
+	ip link del veth0 2>/dev/null
+}
+
+for p in ${TEST_SCHED_PHASES:-stock}; do
+	run_phase "$p"
+done
+check "kernel log clean" kernel_clean
+rm -rf "$W"
+tap_done

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# 10,000 concurrent TCP connections held open through the director, then
+# reset by the client: every one is scheduled, counted and listed while
+# open, and the table empties after the CLOSE timeout. Also records the
+# per-connection memory (ip_vs_conn slab object size). Reference phase with
+# the stock module first, then ours. NAT_SCALE_N overrides the count.
+#
+#   ns c (client)          ns d (director, IPVS)             ns r1, r2
+#   10.0.1.2 ---- veth ---- 10.0.1.1, VIP 10.0.1.100
+#                           10.0.2.1 ------------ veth ---- 10.0.2.2 (r1)
+#                           10.0.3.1 ------------ veth ---- 10.0.3.2 (r2)
+. "$IPVSNG_TOP/tests/lib/vm.sh"
+. "$IPVSNG_TOP/tests/lib/nat.sh"
+
+R=/tmp/nat-scale
+mkdir -p $R
+N=${NAT_SCALE_N:-10000}
+ulimit -n 65536
+
+stat_is() {
+	[ "$(stat_field "$1" "$2")" = "$3" ]
+}
+
+table_is() {
+	[ "$(conns_in_table)" = "$1" ]
+}
+
+dest_sum() {
+	vs -Ln | awk -v f="$1" '/->/ && $2 != "RemoteAddress:Port" { s += $f } END { print s + 0 }'
+}
+
+case_scale() {
+	local ph=$1 pid
+	nat_cleanup; nat_setup || { not_ok "$ph: setup"; return; }
+	for n in r1 r2; do
+		ns $n sysctl -qw net.core.somaxconn=16384 net.ipv4.tcp_max_syn_backlog=16384
+	done
+	servers hold-server 80
+	# Established connections must outlive the hold; CLOSE is fixed (10 s).
+	vs --set 300 5 5
+	vs -A -t $VIP:80 -s rr
+	vs -a -t $VIP:80 -r $RS1:80 -m
+	vs -a -t $VIP:80 -r $RS2:80 -m
+	rm -f $R/$ph.hold
+	ns c python3 "$NATTOOL" hold $VIP 80 $N 15 >$R/$ph.hold &
+	pid=$!
+	wait_for "connections established" 300 grep -q established $R/$ph.hold
+	check_eq "$ph: $N connections established and served" "established $N named $N" \
+		"$(cat $R/$ph.hold)"
+	check "$ph: $N entries in the table" wait_for table 20 table_is $N
+	check_eq "$ph: ActiveConn sums to $N" $N "$(dest_sum 5)"
+	check "$ph: $N connections counted" wait_for conns 10 stat_is $VIP:80 1 $N
+	awk '$1 == "ip_vs_conn" { print $4 }' /proc/slabinfo >$R/$ph.objsize
+	diag "$ph: ip_vs_conn object size $(cat $R/$ph.objsize) bytes," \
+		"$(awk '$1 == "ip_vs_conn" { print $2 }' /proc/slabinfo) objects"
+	wait $pid
+	check "$ph: table empty after the timeout" wait_for empty 60 table_is 0
+	check_eq "$ph: counters back to 0 0" "0 0" "$(dest_sum 5) $(dest_sum 6)"
+}
+
+for ph in stock ours; do
+	ipvs_phase $ph || { not_ok "load $ph module"; continue; }
+	case_scale $ph
+	nat_cleanup
+done
+
+check "ours: at most 256 bytes per connection" test "$(cat $R/ours.objsize)" -le 256
+check "ours: ip_vs unloads" ipvs_unload
+check "kernel log clean" kernel_clean
+tap_done

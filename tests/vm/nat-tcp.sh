@@ -1,0 +1,186 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# IPv4 TCP through the NAT (masquerading) data plane: scheduling order, byte
+# exact bulk transfer, counters, weight 0 and real-server deletion with live
+# connections. Every case runs against the stock module first (reference),
+# then ours, in the same boot; results that must agree are compared.
+#
+#   ns c (client)          ns d (director, IPVS)             ns r1, r2
+#   10.0.1.2 ---- veth ---- 10.0.1.1, VIP 10.0.1.100
+#                           10.0.2.1 ------------ veth ---- 10.0.2.2 (r1)
+#                           10.0.3.1 ------------ veth ---- 10.0.3.2 (r2)
+#   (IPv6 addresses too: see tests/lib/nat.sh; real servers route via d)
+. "$IPVSNG_TOP/tests/lib/vm.sh"
+. "$IPVSNG_TOP/tests/lib/nat.sh"
+
+R=/tmp/nat-tcp
+mkdir -p $R
+
+# rr: 4 requests alternate between the two servers.
+case_rr() {
+	local ph=$1 seq
+	nat_cleanup; nat_setup || { not_ok "$ph: setup"; return; }
+	servers tcp-server 80
+	vs -A -t $VIP:80 -s rr
+	vs -a -t $VIP:80 -r $RS1:80 -m
+	vs -a -t $VIP:80 -r $RS2:80 -m
+	seq=$(ns c timeout 60 python3 "$NATTOOL" tcp-get $VIP 80 4 | tr '\n' ' ')
+	echo "$seq" >$R/$ph.rr
+	check "$ph: rr alternates over 4 requests ($seq)" \
+		bash -c "echo '$seq' | grep -Eq '^(r1 r2 r1 r2|r2 r1 r2 r1) $'"
+	# Exact counters: 4 connections, all on the service, 2 per server.
+	check "$ph: 4 connections counted" wait_for "conns" 10 stat_is $VIP:80 1 4
+	vs -Ln --stats --exact | awk '/->/ && $2 != "RemoteAddress:Port" { print $2, $3 }' | sort >$R/$ph.rr-dests
+	check_eq "$ph: 2 connections per real server" "$RS1:80 2
+$RS2:80 2" "$(cat $R/$ph.rr-dests)"
+	# The connection listing, ports and timers masked.
+	wait_for "all in TIME_WAIT" 10 tw_count_is 4
+	vs -Lnc | awk 'NR > 2 { print $1, $3, $5, $6 }' | sort >$R/$ph.rr-lnc
+	vs -Lnc | head -n2 >$R/$ph.rr-lnc-head
+	check_eq "$ph: 4 entries in TIME_WAIT" 4 "$(grep -c 'TIME_WAIT' $R/$ph.rr-lnc)"
+	check_eq "$ph: inactive counters" "0 2
+0 2" "$(vs -Ln | awk '/->/ && $2 != "RemoteAddress:Port" { print $5, $6 }')"
+	vs -Ln >$R/$ph.rr-ln
+}
+
+tw_count_is() {
+	[ "$(vs -Lnc | grep -c TIME_WAIT)" = "$1" ]
+}
+
+# stat_is SVC FIELD VALUE
+stat_is() {
+	[ "$(stat_field "$1" "$2")" = "$3" ]
+}
+
+# wrr 2:1 over 99 requests.
+case_wrr() {
+	local ph=$1
+	nat_cleanup; nat_setup || { not_ok "$ph: setup"; return; }
+	servers tcp-server 80
+	vs -A -t $VIP:80 -s wrr
+	vs -a -t $VIP:80 -r $RS1:80 -m -w 2
+	vs -a -t $VIP:80 -r $RS2:80 -m -w 1
+	ns c timeout 300 python3 "$NATTOOL" tcp-get $VIP 80 99 | sort | uniq -c |
+		awk '{ print $2, $1 }' >$R/$ph.wrr
+	check_eq "$ph: wrr 2:1 over 99 requests" "r1 66
+r2 33" "$(cat $R/$ph.wrr)"
+	check "$ph: 99 connections counted" wait_for "conns" 10 stat_is $VIP:80 1 99
+}
+
+# 20 MB each way, byte for byte.
+case_bulk() {
+	local ph=$1 f=/tmp/nat-src.bin
+	nat_cleanup; nat_setup || { not_ok "$ph: setup"; return; }
+	[ -f $f ] || head -c 20000000 /dev/urandom >$f
+	vs -A -t $VIP:5001 -s rr
+	vs -a -t $VIP:5001 -r $RS1:5001 -m
+	# client -> server
+	rm -f /tmp/nat-up.bin /tmp/nat-down.bin
+	bg r1 socat -u TCP-LISTEN:5001,reuseaddr OPEN:/tmp/nat-up.bin,creat,trunc
+	wait_for "upload listener" 20 listening r1 tcp 5001
+	ns c timeout 120 socat -u OPEN:$f TCP:$VIP:5001
+	wait_for "upload complete" 60 test "$(stat -c %s /tmp/nat-up.bin 2>/dev/null)" = 20000000
+	check "$ph: 20 MB upload identical (cmp)" cmp -s $f /tmp/nat-up.bin
+	# server -> client
+	bg r1 socat -u OPEN:$f TCP-LISTEN:5001,reuseaddr
+	wait_for "download listener" 20 listening r1 tcp 5001
+	ns c timeout 120 socat -u TCP:$VIP:5001 OPEN:/tmp/nat-down.bin,creat,trunc
+	check "$ph: 20 MB download identical (cmp)" cmp -s $f /tmp/nat-down.bin
+	check "$ph: 2 connections counted" wait_for "conns" 10 stat_is $VIP:5001 1 2
+	rm -f /tmp/nat-up.bin /tmp/nat-down.bin
+}
+
+# A smaller MTU towards the real server: the director answers "fragmentation
+# needed" for the client's full-size DF segments, the client lowers its path
+# MTU and the transfer completes intact.
+case_mtu() {
+	local ph=$1 f=/tmp/nat-mtu.bin
+	nat_cleanup; nat_setup || { not_ok "$ph: setup"; return; }
+	ns d ip link set veth-d1 mtu 1280
+	ns r1 ip link set veth-r1 mtu 1280
+	[ -f $f ] || head -c 2000000 /dev/urandom >$f
+	vs -A -t $VIP:5001 -s rr
+	vs -a -t $VIP:5001 -r $RS1:5001 -m
+	rm -f /tmp/nat-mtu-up.bin
+	bg r1 socat -u TCP-LISTEN:5001,reuseaddr OPEN:/tmp/nat-mtu-up.bin,creat,trunc
+	wait_for "listener" 20 listening r1 tcp 5001
+	ns c timeout 120 socat -u OPEN:$f TCP:$VIP:5001
+	wait_for "upload complete" 60 test "$(stat -c %s /tmp/nat-mtu-up.bin 2>/dev/null)" = 2000000
+	check "$ph: MTU 1280 behind the director: 2 MB identical (cmp)" cmp -s $f /tmp/nat-mtu-up.bin
+	check "$ph: client learned the path MTU" bash -c \
+		"ip netns exec c ip route get $VIP | grep -q 'mtu 1280'"
+	rm -f /tmp/nat-mtu-up.bin
+}
+
+# Weight 0: the live connection goes on, new ones go to the other server.
+case_quiesce() {
+	local ph=$1 first other names
+	nat_cleanup; nat_setup || { not_ok "$ph: setup"; return; }
+	servers hold-server 80
+	vs -A -t $VIP:80 -s rr
+	vs -a -t $VIP:80 -r $RS1:80 -m
+	vs -a -t $VIP:80 -r $RS2:80 -m
+	rm -f /tmp/nat-go
+	ns c timeout 60 python3 "$NATTOOL" hold-echo $VIP 80 /tmp/nat-go >$R/$ph.q-held &
+	local pid=$!
+	wait_for "held connection" 20 test -s $R/$ph.q-held
+	first=$(head -n1 $R/$ph.q-held)
+	if [ "$first" = r1 ]; then other=r2; rs=$RS1; else other=r1; rs=$RS2; fi
+	vs -e -t $VIP:80 -r $rs:80 -m -w 0
+	names=$(ns c timeout 60 python3 "$NATTOOL" tcp-get $VIP 80 4 | sort -u)
+	check_eq "$ph: weight 0: new connections avoid $first" "$other" "$names"
+	touch /tmp/nat-go
+	wait $pid
+	check_eq "$ph: weight 0: the live connection continues" "echo ok" \
+		"$(tail -n1 $R/$ph.q-held)"
+}
+
+# Deleting a real server with a live connection: expire_nodest_conn=0 drops
+# its packets (the client times out), 1 expires it (the director's own stack
+# then resets the client).
+case_delete() {
+	local ph=$1 mode=$2 first rs expect
+	nat_cleanup; nat_setup || { not_ok "$ph: setup"; return; }
+	servers hold-server 80
+	ns d sysctl -qw net.ipv4.vs.expire_nodest_conn=$mode
+	vs -A -t $VIP:80 -s rr
+	vs -a -t $VIP:80 -r $RS1:80 -m
+	vs -a -t $VIP:80 -r $RS2:80 -m
+	rm -f /tmp/nat-go
+	ns c timeout 60 python3 "$NATTOOL" hold-echo $VIP 80 /tmp/nat-go >$R/$ph.d$mode &
+	local pid=$!
+	wait_for "held connection" 20 test -s $R/$ph.d$mode
+	first=$(head -n1 $R/$ph.d$mode)
+	if [ "$first" = r1 ]; then rs=$RS1; else rs=$RS2; fi
+	vs -d -t $VIP:80 -r $rs:80
+	touch /tmp/nat-go
+	wait $pid
+	expect=timeout
+	[ "$mode" = 1 ] && expect=reset
+	check_eq "$ph: delete with live connection, expire_nodest_conn=$mode" "$expect" \
+		"$(tail -n1 $R/$ph.d$mode)"
+	check_eq "$ph: the other server still serves" 1 \
+		"$(ns c timeout 30 python3 "$NATTOOL" tcp-get $VIP 80 2 | sort -u | wc -l)"
+}
+
+for ph in stock ours; do
+	ipvs_phase $ph || { not_ok "load $ph module"; continue; }
+	case_rr $ph
+	case_wrr $ph
+	case_bulk $ph
+	case_mtu $ph
+	case_quiesce $ph
+	case_delete $ph 0
+	case_delete $ph 1
+	nat_cleanup
+done
+
+check_same "stock and ours: rr order" $R/stock.rr $R/ours.rr
+check_same "stock and ours: ipvsadm -Ln after rr" $R/stock.rr-ln $R/ours.rr-ln
+check_same "stock and ours: ipvsadm -Lnc (ports, timers masked)" $R/stock.rr-lnc $R/ours.rr-lnc
+check_same "stock and ours: ipvsadm -Lnc header" $R/stock.rr-lnc-head $R/ours.rr-lnc-head
+check_same "stock and ours: wrr split" $R/stock.wrr $R/ours.wrr
+check "ours: ip_vs unloads" ipvs_unload
+check "kernel log clean" kernel_clean
+tap_done

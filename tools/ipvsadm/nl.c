@@ -1,0 +1,604 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink transport: one socket per run, the "IPVS" family
+ * resolved once, request/reply exchanges, a pipelined batch sender for
+ * restore, and the attribute builders and reply parsers.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+#include <netlink/netlink.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
+
+#include "ipvsadm.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+static struct nl_sock *sk;
+static int family = -1;
+
+/*
+ * IPVSADM_NL_RECORD=FILE appends every request and every buffer received
+ * by vs_nl_talk() to FILE as frames of {char tag 'Q'|'A', u32 length,
+ * bytes}; the unit tests replay such recordings through the parsers and
+ * printers (tests/unit/ipvsadm).
+ */
+static FILE *record;
+
+static void record_frame(char tag, const void *buf, uint32_t len)
+{
+	if (!record)
+		return;
+	fputc(tag, record);
+	fwrite(&len, sizeof(len), 1, record);
+	fwrite(buf, 1, len, record);
+	fflush(record);
+}
+
+int vs_nl_open(void)
+{
+	int one = 1;
+
+	if (sk)
+		return 0;
+	sk = nl_socket_alloc();
+	if (!sk) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (genl_connect(sk) < 0)
+		goto fail;
+	family = genl_ctrl_resolve(sk, IPVS_GENL_NAME);
+	if (family < 0)
+		goto fail;
+	nl_socket_enable_msg_peek(sk);
+	if (getenv("IPVSADM_NL_RECORD"))
+		record = fopen(getenv("IPVSADM_NL_RECORD"), "a");
+	/* Error acks need not echo our request back. */
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+	return 0;
+fail:
+	nl_socket_free(sk);
+	sk = NULL;
+	family = -1;
+	errno = ENOPROTOOPT;
+	return -1;
+}
+
+void vs_nl_close(void)
+{
+	if (sk)
+		nl_socket_free(sk);
+	sk = NULL;
+}
+
+struct nl_msg *vs_nl_msg(int cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags,
+			 cmd, IPVS_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* Stamps port, sequence number and request flags; returns the seq. */
+static uint32_t finish_msg(struct nl_msg *msg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	nlh->nlmsg_pid = nl_socket_get_local_port(sk);
+	nlh->nlmsg_seq = nl_socket_use_seq(sk);
+	nlh->nlmsg_flags |= NLM_F_REQUEST;
+	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	return nlh->nlmsg_seq;
+}
+
+/*
+ * Sends msg (consumed) and reads the answer: every data message goes to
+ * cb, until the ack (or NLMSG_DONE for a dump).  Returns 0, or -1 with
+ * errno set to the kernel's error (EINVAL when a reply did not parse).
+ */
+int vs_nl_talk(struct nl_msg *msg, vs_nl_cb cb, void *arg)
+{
+	uint32_t seq = finish_msg(msg);
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	int ret = 0, done = 0, n;
+
+	record_frame('Q', nlh, nlh->nlmsg_len);
+	n = nl_sendto(sk, nlh, nlh->nlmsg_len);
+	nlmsg_free(msg);
+	if (n < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	while (!done) {
+		struct sockaddr_nl peer;
+		unsigned char *buf = NULL;
+		struct nlmsghdr *h;
+
+		n = nl_recv(sk, &peer, &buf, NULL);
+		if (n <= 0) {
+			free(buf);
+			errno = n == -NLE_NOMEM ? ENOMEM : EINVAL;
+			return -1;
+		}
+		record_frame('A', buf, n);
+		for (h = (struct nlmsghdr *)buf; nlmsg_ok(h, n);
+		     h = nlmsg_next(h, &n)) {
+			if (h->nlmsg_seq != seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE) {
+				done = 1;
+				break;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = nlmsg_data(h);
+
+				if (e->error && !ret) {
+					ret = -1;
+					errno = -e->error;
+				}
+				done = 1;
+				break;
+			}
+			if (cb && !ret && cb(h, arg) < 0) {
+				ret = -1;
+				errno = EINVAL;
+			}
+		}
+		free(buf);
+	}
+	return ret;
+}
+
+/* ---- pipelined batch ------------------------------------------------ */
+
+static struct {
+	unsigned char *buf;
+	size_t len, cap;
+	long *cookies;
+	int n, max;
+	uint32_t first_seq;
+	vs_batch_done done;
+	void *arg;
+} batch;
+
+#define BATCH_BYTES	(128 * 1024)
+
+static int sock_buf(int fd, int force, int plain, int size)
+{
+	socklen_t l = sizeof(size);
+
+	if (setsockopt(fd, SOL_SOCKET, force, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, plain, &size, sizeof(size));
+	if (getsockopt(fd, SOL_SOCKET, plain, &size, &l) < 0)
+		return 0;
+	return size;
+}
+
+void vs_batch_init(vs_batch_done done, void *arg)
+{
+	int fd = nl_socket_get_fd(sk), rcv;
+
+	batch.done = done;
+	batch.arg = arg;
+	batch.cap = BATCH_BYTES;
+	batch.buf = malloc(batch.cap);
+	sock_buf(fd, SO_SNDBUFFORCE, SO_SNDBUF, 4 * BATCH_BYTES);
+	rcv = sock_buf(fd, SO_RCVBUFFORCE, SO_RCVBUF, 8 << 20);
+	/* Every ack costs about a kilobyte of receive buffer; never queue
+	 * more than the socket can hold or the kernel drops acks. */
+	batch.max = rcv / 2048;
+	if (batch.max > 1024)
+		batch.max = 1024;
+	if (batch.max < 8)
+		batch.max = 8;
+	batch.cookies = malloc(sizeof(long) * batch.max);
+	if (!batch.buf || !batch.cookies)
+		vs_fail(1, "%s", vs_strerror(OP_NONE, ENOMEM));
+}
+
+int vs_batch_flush(void)
+{
+	int acked = 0, n, ret = 0;
+
+	if (!batch.n)
+		return 0;
+	n = nl_sendto(sk, batch.buf, batch.len);
+	if (n < 0) {
+		ret = -1;
+		for (int i = 0; i < batch.n; i++)
+			batch.done(batch.cookies[i], EINVAL, batch.arg);
+		acked = batch.n;
+	}
+	while (acked < batch.n) {
+		struct sockaddr_nl peer;
+		unsigned char *buf = NULL;
+		struct nlmsghdr *h;
+
+		n = nl_recv(sk, &peer, &buf, NULL);
+		if (n <= 0) {
+			free(buf);
+			/* Lost acks: report the rest as failed. */
+			for (; acked < batch.n; acked++)
+				batch.done(batch.cookies[acked], ENOBUFS,
+					   batch.arg);
+			ret = -1;
+			break;
+		}
+		for (h = (struct nlmsghdr *)buf; nlmsg_ok(h, n);
+		     h = nlmsg_next(h, &n)) {
+			uint32_t idx = h->nlmsg_seq - batch.first_seq;
+			struct nlmsgerr *e;
+
+			if (h->nlmsg_type != NLMSG_ERROR ||
+			    idx >= (uint32_t)batch.n)
+				continue;
+			e = nlmsg_data(h);
+			if (e->error)
+				ret = -1;
+			batch.done(batch.cookies[idx], -e->error, batch.arg);
+			acked++;
+		}
+		free(buf);
+	}
+	batch.n = 0;
+	batch.len = 0;
+	return ret;
+}
+
+int vs_batch_add(struct nl_msg *msg, long cookie)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	size_t len = NLMSG_ALIGN(nlh->nlmsg_len);
+	uint32_t seq;
+	int ret = 0;
+
+	if (batch.n && (batch.n == batch.max || batch.len + len > batch.cap))
+		ret = vs_batch_flush();
+	seq = finish_msg(msg);
+	if (!batch.n)
+		batch.first_seq = seq;
+	memcpy(batch.buf + batch.len, nlh, nlh->nlmsg_len);
+	memset(batch.buf + batch.len + nlh->nlmsg_len, 0,
+	       len - nlh->nlmsg_len);
+	batch.len += len;
+	batch.cookies[batch.n++] = cookie;
+	nlmsg_free(msg);
+	return ret;
+}
+
+/* ---- attribute builders -------------------------------------------- */
+
+int vs_nl_put_service(struct nl_msg *msg, const struct vs_service *svc,
+		      int full)
+{
+	struct ip_vs_flags fl = { .flags = svc->flags, .mask = ~0U };
+	struct nlattr *nest = nla_nest_start(msg, IPVS_CMD_ATTR_SERVICE);
+
+	if (!nest)
+		return -1;
+	if (nla_put_u16(msg, IPVS_SVC_ATTR_AF, svc->af) < 0)
+		return -1;
+	if (svc->fwmark) {
+		if (nla_put_u32(msg, IPVS_SVC_ATTR_FWMARK, svc->fwmark) < 0)
+			return -1;
+	} else if (nla_put_u16(msg, IPVS_SVC_ATTR_PROTOCOL, svc->protocol) < 0 ||
+		   nla_put(msg, IPVS_SVC_ATTR_ADDR, sizeof(svc->addr),
+			   &svc->addr) < 0 ||
+		   nla_put_u16(msg, IPVS_SVC_ATTR_PORT, svc->port) < 0) {
+		return -1;
+	}
+	if (full) {
+		if (nla_put_string(msg, IPVS_SVC_ATTR_SCHED_NAME,
+				   svc->sched) < 0)
+			return -1;
+		if (svc->pe[0] &&
+		    nla_put_string(msg, IPVS_SVC_ATTR_PE_NAME, svc->pe) < 0)
+			return -1;
+		if (nla_put(msg, IPVS_SVC_ATTR_FLAGS, sizeof(fl), &fl) < 0 ||
+		    nla_put_u32(msg, IPVS_SVC_ATTR_TIMEOUT, svc->timeout) < 0 ||
+		    nla_put_u32(msg, IPVS_SVC_ATTR_NETMASK, svc->netmask) < 0)
+			return -1;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+int vs_nl_put_dest(struct nl_msg *msg, const struct vs_dest *d)
+{
+	struct nlattr *nest = nla_nest_start(msg, IPVS_CMD_ATTR_DEST);
+
+	if (!nest ||
+	    nla_put_u16(msg, IPVS_DEST_ATTR_ADDR_FAMILY, d->af) < 0 ||
+	    nla_put(msg, IPVS_DEST_ATTR_ADDR, sizeof(d->addr), &d->addr) < 0 ||
+	    nla_put_u16(msg, IPVS_DEST_ATTR_PORT, d->port) < 0 ||
+	    nla_put_u32(msg, IPVS_DEST_ATTR_FWD_METHOD,
+			d->conn_flags & IP_VS_CONN_F_FWD_MASK) < 0 ||
+	    nla_put_u32(msg, IPVS_DEST_ATTR_WEIGHT, d->weight) < 0 ||
+	    nla_put_u8(msg, IPVS_DEST_ATTR_TUN_TYPE, d->tun_type) < 0 ||
+	    nla_put_u16(msg, IPVS_DEST_ATTR_TUN_PORT, d->tun_port) < 0 ||
+	    nla_put_u16(msg, IPVS_DEST_ATTR_TUN_FLAGS, d->tun_flags) < 0 ||
+	    nla_put_u32(msg, IPVS_DEST_ATTR_U_THRESH, d->u_threshold) < 0 ||
+	    nla_put_u32(msg, IPVS_DEST_ATTR_L_THRESH, d->l_threshold) < 0)
+		return -1;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* ---- reply parsers -------------------------------------------------- */
+
+static struct nla_policy cmd_policy[IPVS_CMD_ATTR_MAX + 1] = {
+	[IPVS_CMD_ATTR_SERVICE] = { .type = NLA_NESTED },
+	[IPVS_CMD_ATTR_DEST] = { .type = NLA_NESTED },
+	[IPVS_CMD_ATTR_DAEMON] = { .type = NLA_NESTED },
+	[IPVS_CMD_ATTR_TIMEOUT_TCP] = { .type = NLA_U32 },
+	[IPVS_CMD_ATTR_TIMEOUT_TCP_FIN] = { .type = NLA_U32 },
+	[IPVS_CMD_ATTR_TIMEOUT_UDP] = { .type = NLA_U32 },
+};
+
+static struct nla_policy svc_policy[IPVS_SVC_ATTR_MAX + 1] = {
+	[IPVS_SVC_ATTR_AF] = { .type = NLA_U16 },
+	[IPVS_SVC_ATTR_PROTOCOL] = { .type = NLA_U16 },
+	[IPVS_SVC_ATTR_ADDR] = { .type = NLA_UNSPEC, .minlen = 4 },
+	[IPVS_SVC_ATTR_PORT] = { .type = NLA_U16 },
+	[IPVS_SVC_ATTR_FWMARK] = { .type = NLA_U32 },
+	[IPVS_SVC_ATTR_SCHED_NAME] = { .type = NLA_STRING },
+	[IPVS_SVC_ATTR_FLAGS] = { .type = NLA_UNSPEC,
+				  .minlen = sizeof(struct ip_vs_flags) },
+	[IPVS_SVC_ATTR_TIMEOUT] = { .type = NLA_U32 },
+	[IPVS_SVC_ATTR_NETMASK] = { .type = NLA_U32 },
+	[IPVS_SVC_ATTR_STATS] = { .type = NLA_NESTED },
+	[IPVS_SVC_ATTR_PE_NAME] = { .type = NLA_STRING },
+	[IPVS_SVC_ATTR_STATS64] = { .type = NLA_NESTED },
+};
+
+static struct nla_policy dest_policy[IPVS_DEST_ATTR_MAX + 1] = {
+	[IPVS_DEST_ATTR_ADDR] = { .type = NLA_UNSPEC, .minlen = 4 },
+	[IPVS_DEST_ATTR_PORT] = { .type = NLA_U16 },
+	[IPVS_DEST_ATTR_FWD_METHOD] = { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_WEIGHT] = { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_U_THRESH] = { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_L_THRESH] = { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_ACTIVE_CONNS] = { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_INACT_CONNS] = { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_PERSIST_CONNS] = { .type = NLA_U32 },
+	[IPVS_DEST_ATTR_STATS] = { .type = NLA_NESTED },
+	[IPVS_DEST_ATTR_ADDR_FAMILY] = { .type = NLA_U16 },
+	[IPVS_DEST_ATTR_STATS64] = { .type = NLA_NESTED },
+	[IPVS_DEST_ATTR_TUN_TYPE] = { .type = NLA_U8 },
+	[IPVS_DEST_ATTR_TUN_PORT] = { .type = NLA_U16 },
+	[IPVS_DEST_ATTR_TUN_FLAGS] = { .type = NLA_U16 },
+};
+
+static struct nla_policy daemon_policy[IPVS_DAEMON_ATTR_MAX + 1] = {
+	[IPVS_DAEMON_ATTR_STATE] = { .type = NLA_U32 },
+	[IPVS_DAEMON_ATTR_MCAST_IFN] = { .type = NLA_STRING },
+	[IPVS_DAEMON_ATTR_SYNC_ID] = { .type = NLA_U32 },
+	[IPVS_DAEMON_ATTR_SYNC_MAXLEN] = { .type = NLA_U16 },
+	[IPVS_DAEMON_ATTR_MCAST_GROUP] = { .type = NLA_U32 },
+	[IPVS_DAEMON_ATTR_MCAST_GROUP6] = { .type = NLA_UNSPEC, .minlen = 16 },
+	[IPVS_DAEMON_ATTR_MCAST_PORT] = { .type = NLA_U16 },
+	[IPVS_DAEMON_ATTR_MCAST_TTL] = { .type = NLA_U8 },
+};
+
+static struct nla_policy info_policy[IPVS_INFO_ATTR_MAX + 1] = {
+	[IPVS_INFO_ATTR_VERSION] = { .type = NLA_U32 },
+	[IPVS_INFO_ATTR_CONN_TAB_SIZE] = { .type = NLA_U32 },
+};
+
+/* Counters: 64-bit attributes in STATS64, 32/64 mixed in STATS. */
+static int parse_stats(struct nlattr *nest, int is64, struct vs_stats *s)
+{
+	struct nlattr *a[IPVS_STATS_ATTR_MAX + 1];
+	uint64_t *dst[] = {
+		[IPVS_STATS_ATTR_CONNS] = &s->conns,
+		[IPVS_STATS_ATTR_INPKTS] = &s->inpkts,
+		[IPVS_STATS_ATTR_OUTPKTS] = &s->outpkts,
+		[IPVS_STATS_ATTR_INBYTES] = &s->inbytes,
+		[IPVS_STATS_ATTR_OUTBYTES] = &s->outbytes,
+		[IPVS_STATS_ATTR_CPS] = &s->cps,
+		[IPVS_STATS_ATTR_INPPS] = &s->inpps,
+		[IPVS_STATS_ATTR_OUTPPS] = &s->outpps,
+		[IPVS_STATS_ATTR_INBPS] = &s->inbps,
+		[IPVS_STATS_ATTR_OUTBPS] = &s->outbps,
+	};
+
+	if (nla_parse_nested(a, IPVS_STATS_ATTR_MAX, nest, NULL) < 0)
+		return -1;
+	for (int i = IPVS_STATS_ATTR_CONNS; i <= IPVS_STATS_ATTR_OUTBPS; i++) {
+		if (!a[i])
+			return -1;
+		if (is64 || i == IPVS_STATS_ATTR_INBYTES ||
+		    i == IPVS_STATS_ATTR_OUTBYTES) {
+			if (nla_len(a[i]) < 8)
+				return -1;
+			*dst[i] = nla_get_u64(a[i]);
+		} else {
+			if (nla_len(a[i]) < 4)
+				return -1;
+			*dst[i] = nla_get_u32(a[i]);
+		}
+	}
+	return 0;
+}
+
+static int nested_of(struct nlmsghdr *nlh, int which, struct nlattr **out)
+{
+	struct nlattr *attrs[IPVS_CMD_ATTR_MAX + 1];
+
+	if (genlmsg_parse(nlh, 0, attrs, IPVS_CMD_ATTR_MAX, cmd_policy) < 0)
+		return -1;
+	if (!attrs[which])
+		return -1;
+	*out = attrs[which];
+	return 0;
+}
+
+/* A string attribute, NUL-terminated and cut to size - 1 bytes. */
+static void copy_string(char *dst, size_t size, struct nlattr *a)
+{
+	size_t n = strnlen(nla_data(a), nla_len(a));
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, nla_data(a), n);
+	dst[n] = '\0';
+}
+
+int vs_parse_service_msg(struct nlmsghdr *nlh, struct vs_service *svc)
+{
+	struct nlattr *a[IPVS_SVC_ATTR_MAX + 1], *nest;
+	struct ip_vs_flags fl;
+
+	if (nested_of(nlh, IPVS_CMD_ATTR_SERVICE, &nest) < 0 ||
+	    nla_parse_nested(a, IPVS_SVC_ATTR_MAX, nest, svc_policy) < 0)
+		return -1;
+	if (!a[IPVS_SVC_ATTR_AF] ||
+	    !(a[IPVS_SVC_ATTR_FWMARK] ||
+	      (a[IPVS_SVC_ATTR_PROTOCOL] && a[IPVS_SVC_ATTR_ADDR] &&
+	       a[IPVS_SVC_ATTR_PORT])) ||
+	    !a[IPVS_SVC_ATTR_SCHED_NAME] || !a[IPVS_SVC_ATTR_NETMASK] ||
+	    !a[IPVS_SVC_ATTR_TIMEOUT] || !a[IPVS_SVC_ATTR_FLAGS])
+		return -1;
+
+	memset(svc, 0, sizeof(*svc));
+	svc->af = nla_get_u16(a[IPVS_SVC_ATTR_AF]);
+	if (a[IPVS_SVC_ATTR_FWMARK]) {
+		svc->fwmark = nla_get_u32(a[IPVS_SVC_ATTR_FWMARK]);
+	} else {
+		svc->protocol = nla_get_u16(a[IPVS_SVC_ATTR_PROTOCOL]);
+		nla_memcpy(&svc->addr, a[IPVS_SVC_ATTR_ADDR],
+			   sizeof(svc->addr));
+		svc->port = nla_get_u16(a[IPVS_SVC_ATTR_PORT]);
+	}
+	copy_string(svc->sched, sizeof(svc->sched),
+		    a[IPVS_SVC_ATTR_SCHED_NAME]);
+	if (a[IPVS_SVC_ATTR_PE_NAME])
+		copy_string(svc->pe, sizeof(svc->pe), a[IPVS_SVC_ATTR_PE_NAME]);
+	svc->netmask = nla_get_u32(a[IPVS_SVC_ATTR_NETMASK]);
+	svc->timeout = nla_get_u32(a[IPVS_SVC_ATTR_TIMEOUT]);
+	nla_memcpy(&fl, a[IPVS_SVC_ATTR_FLAGS], sizeof(fl));
+	svc->flags = fl.flags & fl.mask;
+	if (a[IPVS_SVC_ATTR_STATS64])
+		return parse_stats(a[IPVS_SVC_ATTR_STATS64], 1, &svc->stats);
+	if (a[IPVS_SVC_ATTR_STATS])
+		return parse_stats(a[IPVS_SVC_ATTR_STATS], 0, &svc->stats);
+	return 0;
+}
+
+int vs_parse_dest_msg(struct nlmsghdr *nlh, uint16_t svc_af, struct vs_dest *d)
+{
+	struct nlattr *a[IPVS_DEST_ATTR_MAX + 1], *nest;
+	static const int required[] = {
+		IPVS_DEST_ATTR_ADDR, IPVS_DEST_ATTR_PORT,
+		IPVS_DEST_ATTR_FWD_METHOD, IPVS_DEST_ATTR_WEIGHT,
+		IPVS_DEST_ATTR_U_THRESH, IPVS_DEST_ATTR_L_THRESH,
+		IPVS_DEST_ATTR_ACTIVE_CONNS, IPVS_DEST_ATTR_INACT_CONNS,
+		IPVS_DEST_ATTR_PERSIST_CONNS,
+	};
+
+	if (nested_of(nlh, IPVS_CMD_ATTR_DEST, &nest) < 0 ||
+	    nla_parse_nested(a, IPVS_DEST_ATTR_MAX, nest, dest_policy) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!a[required[i]])
+			return -1;
+
+	memset(d, 0, sizeof(*d));
+	nla_memcpy(&d->addr, a[IPVS_DEST_ATTR_ADDR], sizeof(d->addr));
+	d->port = nla_get_u16(a[IPVS_DEST_ATTR_PORT]);
+	d->conn_flags = nla_get_u32(a[IPVS_DEST_ATTR_FWD_METHOD]);
+	d->weight = (int)nla_get_u32(a[IPVS_DEST_ATTR_WEIGHT]);
+	if (a[IPVS_DEST_ATTR_TUN_TYPE])
+		d->tun_type = nla_get_u8(a[IPVS_DEST_ATTR_TUN_TYPE]);
+	if (a[IPVS_DEST_ATTR_TUN_PORT])
+		d->tun_port = nla_get_u16(a[IPVS_DEST_ATTR_TUN_PORT]);
+	if (a[IPVS_DEST_ATTR_TUN_FLAGS])
+		d->tun_flags = nla_get_u16(a[IPVS_DEST_ATTR_TUN_FLAGS]);
+	d->u_threshold = nla_get_u32(a[IPVS_DEST_ATTR_U_THRESH]);
+	d->l_threshold = nla_get_u32(a[IPVS_DEST_ATTR_L_THRESH]);
+	d->activeconns = nla_get_u32(a[IPVS_DEST_ATTR_ACTIVE_CONNS]);
+	d->inactconns = nla_get_u32(a[IPVS_DEST_ATTR_INACT_CONNS]);
+	d->persistconns = nla_get_u32(a[IPVS_DEST_ATTR_PERSIST_CONNS]);
+	d->af = a[IPVS_DEST_ATTR_ADDR_FAMILY] ?
+		nla_get_u16(a[IPVS_DEST_ATTR_ADDR_FAMILY]) : svc_af;
+	if (a[IPVS_DEST_ATTR_STATS64])
+		return parse_stats(a[IPVS_DEST_ATTR_STATS64], 1, &d->stats);
+	if (a[IPVS_DEST_ATTR_STATS])
+		return parse_stats(a[IPVS_DEST_ATTR_STATS], 0, &d->stats);
+	return 0;
+}
+
+int vs_parse_info_msg(struct nlmsghdr *nlh, struct vs_info *info)
+{
+	struct nlattr *a[IPVS_INFO_ATTR_MAX + 1];
+
+	if (genlmsg_parse(nlh, 0, a, IPVS_INFO_ATTR_MAX, info_policy) < 0 ||
+	    !a[IPVS_INFO_ATTR_VERSION] || !a[IPVS_INFO_ATTR_CONN_TAB_SIZE])
+		return -1;
+	info->version = nla_get_u32(a[IPVS_INFO_ATTR_VERSION]);
+	info->size = nla_get_u32(a[IPVS_INFO_ATTR_CONN_TAB_SIZE]);
+	return 0;
+}
+
+int vs_parse_timeout_msg(struct nlmsghdr *nlh, struct vs_timeout *to)
+{
+	struct nlattr *a[IPVS_CMD_ATTR_MAX + 1];
+
+	if (genlmsg_parse(nlh, 0, a, IPVS_CMD_ATTR_MAX, cmd_policy) < 0)
+		return -1;
+	if (a[IPVS_CMD_ATTR_TIMEOUT_TCP])
+		to->tcp = nla_get_u32(a[IPVS_CMD_ATTR_TIMEOUT_TCP]);
+	if (a[IPVS_CMD_ATTR_TIMEOUT_TCP_FIN])
+		to->tcp_fin = nla_get_u32(a[IPVS_CMD_ATTR_TIMEOUT_TCP_FIN]);
+	if (a[IPVS_CMD_ATTR_TIMEOUT_UDP])
+		to->udp = nla_get_u32(a[IPVS_CMD_ATTR_TIMEOUT_UDP]);
+	return 0;
+}
+
+int vs_parse_daemon_msg(struct nlmsghdr *nlh, struct vs_daemon *dm)
+{
+	struct nlattr *a[IPVS_DAEMON_ATTR_MAX + 1], *nest;
+
+	if (nested_of(nlh, IPVS_CMD_ATTR_DAEMON, &nest) < 0 ||
+	    nla_parse_nested(a, IPVS_DAEMON_ATTR_MAX, nest, daemon_policy) < 0)
+		return -1;
+	if (!a[IPVS_DAEMON_ATTR_STATE] || !a[IPVS_DAEMON_ATTR_MCAST_IFN] ||
+	    !a[IPVS_DAEMON_ATTR_SYNC_ID])
+		return -1;
+	memset(dm, 0, sizeof(*dm));
+	dm->state = nla_get_u32(a[IPVS_DAEMON_ATTR_STATE]);
+	copy_string(dm->mcast_ifn, sizeof(dm->mcast_ifn),
+		    a[IPVS_DAEMON_ATTR_MCAST_IFN]);
+	dm->syncid = nla_get_u32(a[IPVS_DAEMON_ATTR_SYNC_ID]);
+	if (a[IPVS_DAEMON_ATTR_SYNC_MAXLEN])
+		dm->sync_maxlen = nla_get_u16(a[IPVS_DAEMON_ATTR_SYNC_MAXLEN]);
+	if (a[IPVS_DAEMON_ATTR_MCAST_PORT])
+		dm->mcast_port = nla_get_u16(a[IPVS_DAEMON_ATTR_MCAST_PORT]);
+	if (a[IPVS_DAEMON_ATTR_MCAST_TTL])
+		dm->mcast_ttl = nla_get_u8(a[IPVS_DAEMON_ATTR_MCAST_TTL]);
+	if (a[IPVS_DAEMON_ATTR_MCAST_GROUP]) {
+		dm->mcast_af = AF_INET;
+		dm->mcast_group.ip = nla_get_u32(a[IPVS_DAEMON_ATTR_MCAST_GROUP]);
+	} else if (a[IPVS_DAEMON_ATTR_MCAST_GROUP6]) {
+		dm->mcast_af = AF_INET6;
+		nla_memcpy(&dm->mcast_group.in6,
+			   a[IPVS_DAEMON_ATTR_MCAST_GROUP6], 16);
+	}
+	return 0;
+}

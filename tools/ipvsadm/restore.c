@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * -R: read rules from stdin, one command per line, and pipeline the
+ * kernel requests (many messages per send, acks collected per batch).
+ *
+ * Lines are split on blanks the way ipvsadm 1.31 splits them: "ipvsadm"
+ * tokens are dropped, '#' is an ordinary token, a line of blanks is
+ * empty.  Every line is checked exactly as a command line is; a failing
+ * line is reported as "line N: <message>" and, as upstream does, does not
+ * stop the lines after it (a usage error still ends the run, after the
+ * earlier lines have been applied).  The exit status is that of the last
+ * command, as with upstream.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipvsadm.h"
+
+#define TOKEN_MAX	4096
+
+
+
+
+static int is_blank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+void vs_free_argv(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **p = argv; *p; p++)
+		free(*p);
+	free(argv);
+}
+
+static int push(char ***argv, int *argc, const char *s)
+{
+	char **n = realloc(*argv, sizeof(char *) * (*argc + 2));
+
+	if (!n)
+		return -1;
+	*argv = n;
+	n[*argc] = strdup(s);
+	if (!n[*argc])
+		return -1;
+	n[++*argc] = NULL;
+	return 0;
+}
+
+char **vs_read_line(FILE *in, int *argc)
+{
+	char tok[TOKEN_MAX + 1];
+	char **argv = NULL;
+	int ntok = 0, c;
+
+	*argc = 0;
+	if (push(&argv, argc, vs_progname) < 0)
+		goto fail;
+
+	for (;;) {
+		size_t len = 0;
+
+		c = getc(in);
+		if (c == EOF)
+			break;
+		if (is_blank(c)) {
+			/* a run of blanks: the line ends at a newline, and
+			 * blanks running into end of input drop the line */
+			while (c != '\n') {
+				if (c == EOF)
+					goto fail;
+				if (!is_blank(c)) {
+					ungetc(c, in);
+					break;
+				}
+				c = getc(in);
+			}
+			if (c == '\n')
+				return argv;
+			continue;
+		}
+		while (c != EOF && !is_blank(c) && len < TOKEN_MAX) {
+			tok[len++] = (char)c;
+			c = getc(in);
+		}
+		tok[len] = '\0';
+		if (strcmp(tok, "ipvsadm")) {
+			ntok++;
+			if (push(&argv, argc, tok) < 0)
+				goto fail;
+		}
+		if (c == '\n')
+			return argv;
+		if (c != EOF && !is_blank(c))
+			ungetc(c, in);	/* token longer than TOKEN_MAX */
+	}
+	if (ntok)
+		return argv;
+fail:
+	vs_free_argv(argv);
+	*argc = 0;
+	return NULL;
+}
+
+static struct {
+	long line;		/* line being processed */
+	long last_line;		/* last line holding a command */
+	int last_result;
+	char prefix[32];
+} rs;
+
+#define OP_BITS 6
+
+static void batch_done(long cookie, int err, void *arg)
+{
+	long line = cookie >> OP_BITS;
+	enum vs_op op = (enum vs_op)(cookie & ((1 << OP_BITS) - 1));
+
+	(void)arg;
+	if (err)
+		fprintf(stderr, "line %ld: %s\n", line, vs_strerror(op, err));
+	if (line == rs.last_line)
+		rs.last_result = err ? -1 : 0;
+}
+
+void vs_restore_queue(struct nl_msg *msg, enum vs_op op)
+{
+	vs_batch_add(msg, (rs.line << OP_BITS) | op);
+}
+
+static void flush_hook(void)
+{
+	const char *saved = vs_err_prefix;
+
+	vs_err_prefix = NULL;
+	vs_batch_flush();
+	vs_err_prefix = saved;
+}
+
+int vs_restore(FILE *in)
+{
+	char **argv;
+	int argc;
+
+	vs_batch_init(batch_done, NULL);
+	vs_batching = 1;
+	vs_before_exit = flush_hook;
+	rs.last_result = 0;
+
+	while ((argv = vs_read_line(in, &argc)) != NULL) {
+		rs.line++;
+		if (argc > 1) {
+			snprintf(rs.prefix, sizeof(rs.prefix), "line %ld: ",
+				 rs.line);
+			vs_err_prefix = rs.prefix;
+			rs.last_line = rs.line;
+			rs.last_result = vs_run(argc, argv, 1);
+			if (!vs_before_exit)
+				vs_before_exit = flush_hook;
+		}
+		vs_free_argv(argv);
+	}
+	vs_err_prefix = NULL;
+	vs_batch_flush();
+	vs_batching = 0;
+	vs_before_exit = NULL;
+	return rs.last_result;
+}
