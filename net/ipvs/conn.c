@@ -25,6 +25,12 @@
  *    dropped and conn_refused counted.
  *  - Entries come from the "ip_vs_conn" kmem_cache, so their footprint is
  *    visible in /proc/slabinfo.
+ *  - Known limit of hashing the client side only: rhashtable refuses a
+ *    chain longer than 16 entries of one hash, so more than 16 concurrent
+ *    connections from the same client address *and* port (to different
+ *    virtual services) cannot all be inserted; the excess is refused and
+ *    counted in conn_refused. The element counter (ht->nelems) is one
+ *    shared atomic, touched once per connection created and removed.
  *
  * Locking rules (this file owns cp->lock):
  *
@@ -274,9 +280,10 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs_dp_net *dp, const struct ipvs_iphdr 
 		return NULL;
 	}
 
-	cp = kmem_cache_zalloc(ipvs_conn_cachep, GFP_ATOMIC);
+	cp = kmem_cache_alloc(ipvs_conn_cachep, GFP_ATOMIC);
 	if (!cp)
 		return NULL;
+	memset(cp, 0, sizeof(*cp));
 
 	cp->af = svc->af;
 	cp->protocol = iph->protocol;
@@ -412,10 +419,20 @@ void ipvs_conn_uninit(struct ipvs_dp_net *dp)
 	dp->conn_tab_ready = false;
 }
 
+/*
+ * A cache with a constructor is never merged with another cache of the same
+ * size, so "ip_vs_conn" keeps its own line in /proc/slabinfo (the stock
+ * module's is merged away on Debian's kernel). Objects are initialised in
+ * ipvs_conn_new(), not here.
+ */
+static void ipvs_conn_ctor(void *obj)
+{
+}
+
 int ipvs_conn_module_init(void)
 {
 	ipvs_conn_cachep = kmem_cache_create("ip_vs_conn", sizeof(struct ipvs_conn), 0,
-					     SLAB_HWCACHE_ALIGN, NULL);
+					     SLAB_HWCACHE_ALIGN, ipvs_conn_ctor);
 	return ipvs_conn_cachep ? 0 : -ENOMEM;
 }
 

@@ -8,12 +8,17 @@
 . "$IPVSNG_TOP/tests/lib/vm.sh"
 
 for phase in stock ours; do
-	echo "# phase: $phase"
-	if ipvs_phase $phase; then
-		"$IPVSNG_TOP/tests/vm/cli/golden.sh" | sed "s/^\(\(not \)\?ok [0-9]* - \)/\1$phase: /"
-	else
+	if ! ipvs_phase $phase; then
 		not_ok "load the $phase ip_vs"
+		continue
 	fi
+	if [ $phase = ours ]; then
+		# The sip persistence engine is not implemented yet (issue 4);
+		# ours rejects --pe sip with upstream's "not found" error.
+		export GOLDEN_SKIP='--pe sip'
+		export GOLDEN_SKIP_WHY='no sip persistence engine in ipvs-ng yet'
+	fi
+	GOLDEN_LABEL=$phase "$IPVSNG_TOP/tests/vm/cli/golden.sh"
 done
 ipvs_unload
 check "kernel log clean" kernel_clean

@@ -53,6 +53,20 @@ stat_is() {
 	[ "$(stat_field "$1" "$2")" = "$3" ]
 }
 
+# A client on the director itself (LOCAL_OUT hooks).
+case_local() {
+	local ph=$1 seq
+	nat_cleanup; nat_setup || { not_ok "$ph: setup"; return; }
+	servers tcp-server 80
+	vs -A -t $VIP:80 -s rr
+	vs -a -t $VIP:80 -r $RS1:80 -m
+	vs -a -t $VIP:80 -r $RS2:80 -m
+	seq=$(ns d timeout 60 python3 "$NATTOOL" tcp-get $VIP 80 4 | tr '\n' ' ')
+	echo "$seq" >$R/$ph.local
+	check "$ph: local client: rr alternates ($seq)" \
+		bash -c "echo '$seq' | grep -Eq '^(r1 r2 r1 r2|r2 r1 r2 r1) $'"
+}
+
 # wrr 2:1 over 99 requests.
 case_wrr() {
 	local ph=$1
@@ -167,6 +181,7 @@ case_delete() {
 for ph in stock ours; do
 	ipvs_phase $ph || { not_ok "load $ph module"; continue; }
 	case_rr $ph
+	case_local $ph
 	case_wrr $ph
 	case_bulk $ph
 	case_mtu $ph

@@ -119,6 +119,13 @@ run_case() {
 # ---- the corpus ---------------------------------------------------------
 section= cur=
 while IFS= read -r line || [ -n "$line" ]; do
+	# GOLDEN_SKIP: a substring naming lines the kernel under test cannot
+	# serve yet (e.g. a missing persistence engine); dropped from setups,
+	# reported as skipped cases.
+	if [ -n "${GOLDEN_SKIP:-}" ] && [[ "$line" == *"$GOLDEN_SKIP"* ]]; then
+		[ "$section" = cases ] && { n=$((n + 1)); echo "ok $n - ${label}$line # SKIP ${GOLDEN_SKIP_WHY:-}"; }
+		continue
+	fi
 	case $line in
 	'#'*|'') continue ;;
 	'[setup '*']')
