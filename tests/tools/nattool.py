@@ -108,11 +108,14 @@ def udp_ask(host, port, n, size=0):
     recv = 0
     for i in range(n):
         req = struct.pack('!I', i) + b'x' * max(0, size - 4)
-        s.send(req)
+        try:
+            s.send(req)
+        except OSError:
+            break
         for _ in range(3):
             try:
                 data = s.recv(70000)
-            except socket.timeout:
+            except (socket.timeout, OSError):
                 break
             name, _, payload = data.partition(b' ')
             if payload == req:

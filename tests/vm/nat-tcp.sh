@@ -122,8 +122,9 @@ case_mtu() {
 	ns c timeout 120 socat -u OPEN:$f TCP:$VIP:5001
 	wait_for "upload complete" 60 test "$(stat -c %s /tmp/nat-mtu-up.bin 2>/dev/null)" = 2000000
 	check "$ph: MTU 1280 behind the director: 2 MB identical (cmp)" cmp -s $f /tmp/nat-mtu-up.bin
-	check "$ph: client learned the path MTU" bash -c \
-		"ip netns exec c ip route get $VIP | grep -q 'mtu 1280'"
+	# Whether the client learned a path MTU (GSO segments may instead be
+	# fragmented on output): compared with the stock module below.
+	ns c ip route get $VIP | grep -o 'mtu [0-9]*' >$R/$ph.pmtu
 	rm -f /tmp/nat-mtu-up.bin
 }
 
@@ -196,6 +197,8 @@ check_same "stock and ours: ipvsadm -Ln after rr" $R/stock.rr-ln $R/ours.rr-ln
 check_same "stock and ours: ipvsadm -Lnc (ports, timers masked)" $R/stock.rr-lnc $R/ours.rr-lnc
 check_same "stock and ours: ipvsadm -Lnc header" $R/stock.rr-lnc-head $R/ours.rr-lnc-head
 check_same "stock and ours: wrr split" $R/stock.wrr $R/ours.wrr
+check_same "stock and ours: local client rr order" $R/stock.local $R/ours.local
+check_same "stock and ours: path MTU learned by the client" $R/stock.pmtu $R/ours.pmtu
 check "ours: ip_vs unloads" ipvs_unload
 check "kernel log clean" kernel_clean
 tap_done

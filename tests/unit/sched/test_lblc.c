@@ -277,6 +277,22 @@ static void test_expiry(void)
 	   17000 - e > 0 ? e : 0);
 	ok(S(&t)->timer.pending, "timer re-armed");
 	ok(tsvc_free(&t), "teardown drops every reference");
+
+	/* Exact boundary: idle for the whole age goes, one jiffy less stays. */
+	tsvc_init(&t, AF_INET);
+	a = tadd(&t, "10.0.0.1", 80, 1);
+	{
+		union nf_inet_addr x = { .ip = htonl(0x0c000001) };
+		int j = hash_32(ipvs_hash_fold(AF_INET, &x), IPVS_LBLC_TAB_BITS);
+		unsigned long t0 = jiffies;
+
+		pick_dst(&t, 0x0c000001);
+		ok(ipvs_lblc_sweep(S(&t), j, t0 + 100 * HZ - 1, 100 * HZ) == 0 &&
+		   ipvs_lblc_sweep(S(&t), j, t0 + 100 * HZ, 100 * HZ) == 1 &&
+		   refcount_read(&a->refcnt) == 1,
+		   "an entry expires when idle for exactly the age, not a jiffy before");
+	}
+	ok(tsvc_free(&t), "teardown");
 }
 
 int main(void)

@@ -341,6 +341,16 @@ static void test_gc(void)
 	S(&t)->timer.function(&S(&t)->timer);
 	ok(atomic_read(&S(&t)->entries) == 0 && refcount_read(&a->refcnt) == 1,
 	   "full sweep drops entries unused for lblcr_expiration, with their references");
+	{
+		union nf_inet_addr x = { .ip = htonl(0x0c000001) };
+		int j = hash_32(ipvs_hash_fold(AF_INET, &x), IPVS_LBLCR_TAB_BITS);
+		unsigned long t0 = jiffies;
+
+		pick_dst(&t, 0x0c000001);
+		ok(ipvs_lblcr_sweep(S(&t), j, t0 + 100 * HZ - 1, 100 * HZ) == 0 &&
+		   ipvs_lblcr_sweep(S(&t), j, t0 + 100 * HZ, 100 * HZ) == 1,
+		   "an entry expires when idle for exactly the age, not a jiffy before");
+	}
 	ok(tsvc_free(&t), "teardown");
 }
 
