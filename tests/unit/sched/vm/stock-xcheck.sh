@@ -12,11 +12,12 @@
 # Phase "stock" (default) checks our rules against the stock modules'
 # data plane: hash functions, table layouts and probe orders of sh, dh and
 # mh with their flags, lblc/lblcr caching, and the tie-breaking of the
-# least-connection family. Once ipvs-ng has its data plane, run with
-# TEST_SCHED_PHASES="stock ours" to check our modules the same way.
+# least-connection family. Phase "ours" runs the same scenarios on our
+# modules (it needs our data plane: connection entries in
+# /proc/net/ip_vs_conn, direct-routing connections).
 #
 #   make -C tests/unit/sched build/predict
-#   scripts/vm-run tests/unit/sched/vm/stock-xcheck.sh
+#   scripts/vm-run tests/unit/sched/vm/stock-xcheck.sh [stock] [ours]
 #
 #   client netns "cl" 10.99.0.2/16 --veth-- 10.99.0.1/16 director (init netns)
 #   VIP 10.0.0.1 and 12.0.0.0/8 (fwmark 1) local on the director; real
@@ -185,7 +186,7 @@ run_phase() {
 	ip link del veth0 2>/dev/null
 }
 
-for p in ${TEST_SCHED_PHASES:-stock}; do
+for p in ${*:-stock}; do
 	run_phase "$p"
 done
 check "kernel log clean" kernel_clean
