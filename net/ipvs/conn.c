@@ -251,6 +251,8 @@ static bool ipvs_conn_unlink(struct ipvs_dp_net *dp, struct ipvs_conn *cp)
 	ipvs_conn_unbind_dest(cp);
 	spin_unlock_bh(&cp->lock);
 
+	ipvs_nfct_drop(dp, cp);
+
 	call_rcu(&cp->rcu, ipvs_conn_free_rcu);
 	return true;
 }
@@ -294,6 +296,8 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs_dp_net *dp, const struct ipvs_iphdr 
 	cp->daddr = dest->addr;
 	cp->dport = dest->port ? dest->port : iph->dport;
 	cp->flags = atomic_read(&dest->conn_flags) & ~IP_VS_CONN_F_ONE_PACKET;
+	if (READ_ONCE(dp->sysctl.conntrack))
+		cp->flags |= IP_VS_CONN_F_NFCT;
 	cp->state = pp ? pp->init_state : 0;
 	cp->timeout = 3 * HZ;
 	cp->expires = jiffies + cp->timeout;

@@ -22,8 +22,7 @@
  * in FORWARD at 100, after the filter table's FORWARD chain. Both directions
  * are detached from conntrack (untracked) once IPVS owns them, so
  * nf_conntrack and iptables/nftables NAT rules (MASQUERADE...) leave them
- * alone; the "conntrack" sysctl (keep conntrack entries in sync) is not
- * supported. Packets IPVS has rewritten carry skb->ipvs_property and are
+ * alone, unless the "conntrack" sysctl asks to keep the entries (nfct.c). Packets IPVS has rewritten carry skb->ipvs_property and are
  * ignored by our own hooks when they go through LOCAL_OUT again. Fragments
  * are reassembled before LOCAL_IN/FORWARD by nf_defrag_ipv4/ipv6, which we
  * enable for the namespace together with the hooks.
@@ -246,7 +245,14 @@ static unsigned int ipvs_in(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
 	if (cp && reuse && pp->is_new_conn(skb, &iph)) {
 		if ((READ_ONCE(dp->sysctl.expire_nodest_conn) &&
 		     !atomic_read(&cp->dest->weight)) || pp->conn_reusable(cp, reuse)) {
+			bool nfct = cp->flags & IP_VS_CONN_F_NFCT;
+
 			ipvs_conn_expire_now(dp, cp);
+			/* Its conntrack entry is gone with it: let the
+			 * client's retransmission start a clean one.
+			 */
+			if (nfct)
+				return NF_DROP;
 			cp = NULL;
 		}
 	}
@@ -263,6 +269,10 @@ static unsigned int ipvs_in(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
 		verdict = ipvs_try_schedule(dp, skb, &iph, pp, &cp);
 		if (!cp)
 			return verdict;
+		if (ipvs_nfct_stale(skb, cp)) {
+			ipvs_conn_expire_now(dp, cp);
+			return NF_DROP;
+		}
 	}
 
 	ipvs_conn_count_pkt(dp, cp, false, skb->len);
@@ -304,8 +314,7 @@ static unsigned int ipvs_handle_response(struct ipvs_dp_net *dp, struct sk_buff 
 	pp->state_transition(dp, cp, IPVS_DIR_OUTPUT, skb, iph);
 	ipvs_conn_touch(cp);
 
-	skb->ipvs_property = 1;
-	ipvs_notrack(skb);
+	ipvs_nfct_after_xmit(skb, cp, false);
 	return NF_ACCEPT;
 }
 

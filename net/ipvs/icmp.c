@@ -161,8 +161,7 @@ unsigned int ipvs_out_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
 	if (ipvs_snat_reroute(dp, skb, iph->af, hooknum))
 		return NF_DROP;
 	ipvs_icmp_count(dp, cp, true, skb->len);
-	skb->ipvs_property = 1;
-	ipvs_notrack(skb);
+	ipvs_nfct_after_xmit(skb, cp, false);
 	return NF_ACCEPT;
 }
 

@@ -14,9 +14,12 @@
  *                             TIME_WAIT/CLOSE connection starts a new,
  *                             rescheduled one; bit 2 also for FIN_WAIT
  *                             connections that never saw output.
- *   conntrack                 only 0: IPVS traffic is detached from
- *                             conntrack. Keeping conntrack entries in sync
- *                             (1) is not implemented; writing 1 fails.
+ *   conntrack                 0 (default): IPVS traffic is detached from
+ *                             conntrack. 1: connections created from then
+ *                             on keep their conntrack entries, NAT ones
+ *                             with the reply tuple of the real server, so
+ *                             iptables/nftables rules see IPVS flows (what
+ *                             kube-proxy needs). See nfct.c.
  *   snat_reroute              1 (default): route replies again after SNAT.
  *   sloppy_tcp                1: schedule TCP on any segment, not only SYN.
  *   nat_icmp_send             1: a packet from a NAT real server with no
@@ -78,7 +81,7 @@ static const struct ctl_table ipvs_sysctl_template[] = {
 	IPVS_SYSCTL_INT(expire_nodest_conn, proc_dointvec, NULL, NULL),
 	IPVS_SYSCTL_INT(expire_quiescent_template, proc_dointvec, NULL, NULL),
 	IPVS_SYSCTL_INT(conn_reuse_mode, proc_dointvec, NULL, NULL),
-	IPVS_SYSCTL_INT(conntrack, proc_dointvec_minmax, SYSCTL_ZERO, SYSCTL_ZERO),
+	IPVS_SYSCTL_INT(conntrack, proc_dointvec_minmax, SYSCTL_ZERO, SYSCTL_ONE),
 	IPVS_SYSCTL_INT(snat_reroute, proc_dointvec, NULL, NULL),
 	IPVS_SYSCTL_INT(sloppy_tcp, proc_dointvec, NULL, NULL),
 	IPVS_SYSCTL_INT(nat_icmp_send, proc_dointvec, NULL, NULL),

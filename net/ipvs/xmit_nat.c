@@ -27,7 +27,6 @@
 #include <net/ip.h>
 #include <net/ip6_route.h>
 #include <net/route.h>
-#include <net/netfilter/nf_conntrack.h>
 #include <ipvs/conn.h>
 #include <ipvs/proto.h>
 
@@ -40,20 +39,6 @@ void ipvs_nat_l4_csum(struct sk_buff *skb, __sum16 *check, u16 af,
 	else
 		inet_proto_csum_replace4(check, skb, oaddr->ip, naddr->ip, true);
 	inet_proto_csum_replace2(check, skb, oport, nport, false);
-}
-
-/* Detach the packet from conntrack: IPVS owns the flow now. */
-void ipvs_notrack(struct sk_buff *skb)
-{
-#if IS_ENABLED(CONFIG_NF_CONNTRACK)
-	enum ip_conntrack_info ctinfo;
-	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
-
-	if (ct) {
-		nf_conntrack_put(&ct->ct_general);
-		nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
-	}
-#endif
 }
 
 /*
@@ -168,8 +153,7 @@ static void ipvs_nat_daddr(struct sk_buff *skb, const struct ipvs_conn *cp)
 static unsigned int ipvs_nat_send(struct ipvs_dp_net *dp, struct sk_buff *skb,
 				  const struct ipvs_conn *cp, struct dst_entry *dst, bool local)
 {
-	skb->ipvs_property = 1;
-	ipvs_notrack(skb);
+	ipvs_nfct_after_xmit(skb, cp, true);
 
 	/* The real server is this host: deliver (LOCAL_IN) or loop back. */
 	if (local) {

@@ -4,12 +4,14 @@
 
   nattool.py tcp-server NAME PORT           each connection gets "NAME\\n"
   nattool.py udp-server NAME PORT           each datagram gets "NAME <payload>"
+  nattool.py peer-server NAME PORT           each connection gets "NAME PEERADDR\\n"
   nattool.py hold-server NAME PORT          like tcp-server, then echoes what
                                             it receives until the peer closes
   nattool.py hold-echo HOST PORT FILE       connect, print the name, wait for
                                             FILE to exist, send a line and
                                             print "echo ok", "reset" or "timeout"
-  nattool.py tcp-get HOST PORT N            N connections, prints each name
+  nattool.py tcp-get HOST PORT N [SPORT]    N connections, prints each answer;
+                                            SPORT: every one from that port
   nattool.py udp-ask HOST PORT N [SIZE]     N request/response datagrams on one
                                             socket; prints "sent S recv R" and a
                                             name histogram; SIZE pads requests
@@ -42,7 +44,11 @@ def listen_any(port, kind):
     return s
 
 
-def tcp_server(name, port, hold=False):
+def peer_name(addr):
+    return addr[0][7:] if addr[0].startswith('::ffff:') else addr[0]
+
+
+def tcp_server(name, port, hold=False, peer=False):
     s = listen_any(port, socket.SOCK_STREAM)
     s.listen(4096)
     sel = selectors.DefaultSelector()
@@ -52,11 +58,12 @@ def tcp_server(name, port, hold=False):
         for key, _ in sel.select():
             if key.fileobj is s:
                 try:
-                    c, _ = s.accept()
+                    c, addr = s.accept()
                 except OSError:
                     continue
                 try:
-                    c.sendall(msg)
+                    c.sendall(('%s %s\n' % (name, peer_name(addr))).encode()
+                              if peer else msg)
                 except OSError:
                     c.close()
                     continue
@@ -88,16 +95,22 @@ def udp_server(name, port):
         s.sendto(name.encode() + b' ' + data, peer)
 
 
-def tcp_get(host, port, n):
+def tcp_get(host, port, n, sport=0):
     for _ in range(n):
-        with socket.create_connection((host, port), timeout=10) as c:
+        src = ('', sport) if sport else None
+        with socket.create_connection((host, port), timeout=10,
+                                      source_address=src) as c:
             buf = b''
             while not buf.endswith(b'\n'):
                 d = c.recv(100)
                 if not d:
                     break
                 buf += d
-            print(buf.decode().strip())
+            # With a fixed port, let the server close first so the port
+            # is free again (no TIME_WAIT on this side).
+            while sport and c.recv(100):
+                pass
+            print(buf.decode().strip(), flush=True)
 
 
 def udp_ask(host, port, n, size=0):
@@ -201,8 +214,10 @@ def main(a):
         tcp_server(a[1], int(a[2]), hold=True)
     elif cmd == 'udp-server':
         udp_server(a[1], int(a[2]))
+    elif cmd == 'peer-server':
+        tcp_server(a[1], int(a[2]), peer=True)
     elif cmd == 'tcp-get':
-        tcp_get(a[1], int(a[2]), int(a[3]))
+        tcp_get(a[1], int(a[2]), int(a[3]), int(a[4]) if len(a) > 4 else 0)
     elif cmd == 'udp-ask':
         udp_ask(a[1], int(a[2]), int(a[3]), int(a[4]) if len(a) > 4 else 0)
     elif cmd == 'udp-refused':
