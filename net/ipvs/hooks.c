@@ -383,71 +383,21 @@ static unsigned int ipvs_reply_hook(void *priv, struct sk_buff *skb,
 	return verdict;
 }
 
-static const struct nf_hook_ops ipvs_ops4[] = {
-	{
-		.hook		= ipvs_reply_hook,
-		.pf		= NFPROTO_IPV4,
-		.hooknum	= NF_INET_LOCAL_IN,
-		.priority	= NF_IP_PRI_NAT_SRC - 2,
-	},
-	{
-		.hook		= ipvs_request_hook,
-		.pf		= NFPROTO_IPV4,
-		.hooknum	= NF_INET_LOCAL_IN,
-		.priority	= NF_IP_PRI_NAT_SRC - 1,
-	},
-	{
-		.hook		= ipvs_reply_hook,
-		.pf		= NFPROTO_IPV4,
-		.hooknum	= NF_INET_LOCAL_OUT,
-		.priority	= NF_IP_PRI_NAT_DST + 1,
-	},
-	{
-		.hook		= ipvs_request_hook,
-		.pf		= NFPROTO_IPV4,
-		.hooknum	= NF_INET_LOCAL_OUT,
-		.priority	= NF_IP_PRI_NAT_DST + 2,
-	},
-	{
-		.hook		= ipvs_reply_hook,
-		.pf		= NFPROTO_IPV4,
-		.hooknum	= NF_INET_FORWARD,
-		.priority	= 100,
-	},
-};
+/* One table per family, same hooks and priorities (see the top of file). */
+#define IPVS_HOOK(fn, fam, hnum, prio) \
+	{ .hook = fn, .pf = fam, .hooknum = hnum, .priority = prio }
+#define IPVS_HOOKS(fam, nat_src, nat_dst) {					\
+	IPVS_HOOK(ipvs_reply_hook, fam, NF_INET_LOCAL_IN, (nat_src) - 2),	\
+	IPVS_HOOK(ipvs_request_hook, fam, NF_INET_LOCAL_IN, (nat_src) - 1),	\
+	IPVS_HOOK(ipvs_reply_hook, fam, NF_INET_LOCAL_OUT, (nat_dst) + 1),	\
+	IPVS_HOOK(ipvs_request_hook, fam, NF_INET_LOCAL_OUT, (nat_dst) + 2),	\
+	IPVS_HOOK(ipvs_reply_hook, fam, NF_INET_FORWARD, 100),			\
+}
 
-static const struct nf_hook_ops ipvs_ops6[] = {
-	{
-		.hook		= ipvs_reply_hook,
-		.pf		= NFPROTO_IPV6,
-		.hooknum	= NF_INET_LOCAL_IN,
-		.priority	= NF_IP6_PRI_NAT_SRC - 2,
-	},
-	{
-		.hook		= ipvs_request_hook,
-		.pf		= NFPROTO_IPV6,
-		.hooknum	= NF_INET_LOCAL_IN,
-		.priority	= NF_IP6_PRI_NAT_SRC - 1,
-	},
-	{
-		.hook		= ipvs_reply_hook,
-		.pf		= NFPROTO_IPV6,
-		.hooknum	= NF_INET_LOCAL_OUT,
-		.priority	= NF_IP6_PRI_NAT_DST + 1,
-	},
-	{
-		.hook		= ipvs_request_hook,
-		.pf		= NFPROTO_IPV6,
-		.hooknum	= NF_INET_LOCAL_OUT,
-		.priority	= NF_IP6_PRI_NAT_DST + 2,
-	},
-	{
-		.hook		= ipvs_reply_hook,
-		.pf		= NFPROTO_IPV6,
-		.hooknum	= NF_INET_FORWARD,
-		.priority	= 100,
-	},
-};
+static const struct nf_hook_ops ipvs_ops4[] =
+	IPVS_HOOKS(NFPROTO_IPV4, NF_IP_PRI_NAT_SRC, NF_IP_PRI_NAT_DST);
+static const struct nf_hook_ops ipvs_ops6[] =
+	IPVS_HOOKS(NFPROTO_IPV6, NF_IP6_PRI_NAT_SRC, NF_IP6_PRI_NAT_DST);
 
 static bool ipvs_v6(void)
 {

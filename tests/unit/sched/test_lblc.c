@@ -36,8 +36,8 @@ static struct ipvs_dest *pick_dst(struct tsvc *t, u32 daddr)
 
 static void tick(struct tsvc *t)
 {
-	jiffies += IPVS_LBLC_CHECK_INTERVAL;
-	S(t)->timer.function(&S(t)->timer);
+	jiffies += IPVS_LOC_CHECK_INTERVAL;
+	S(t)->tab.timer.function(&S(t)->tab.timer);
 }
 
 /* ------------------------------------------------------------ model */
@@ -110,7 +110,7 @@ static struct ipvs_dest *m_pick(struct model *m, struct tsvc *t, int a)
 
 static void test_sysctl(void)
 {
-	struct ipvs_lblc_net *pn = net_generic(&init_net, ipvs_lblc_net_id);
+	struct ipvs_loc_net *pn = net_generic(&init_net, ipvs_lblc_net_id);
 	struct ctl_table_header *h = NULL;
 	int i;
 
@@ -141,7 +141,7 @@ static void test_locality(void)
 	a = tadd(&t, "10.0.0.1", 80, 1);	/* list a b c */
 
 	got = pick_dst(&t, X);
-	ok(got == a && atomic_read(&S(&t)->entries) == 1 && refcount_read(&a->refcnt) == 2,
+	ok(got == a && atomic_read(&S(&t)->tab.entries) == 1 && refcount_read(&a->refcnt) == 2,
 	   "first packet to X: wlc server (a) cached, with a reference");
 	atomic_inc(&a->activeconns);
 	ok(pick_dst(&t, Y) == b, "another address goes by wlc (b)");
@@ -179,7 +179,7 @@ static void test_locality(void)
 	ok(!tpick(&t, NULL) && shim_sched_errors == errs + 1, "no parsed headers: no pick");
 
 	shim_fail_allocs = 1;
-	ok(pick_dst(&t, 0x0a0000ff) != NULL && atomic_read(&S(&t)->entries) == 2,
+	ok(pick_dst(&t, 0x0a0000ff) != NULL && atomic_read(&S(&t)->tab.entries) == 2,
 	   "no memory for an entry: still scheduled, just not cached");
 	shim_fail_allocs = 0;
 	ok(tsvc_free(&t), "teardown drops every reference");
@@ -230,52 +230,52 @@ static void test_model(void)
 
 static void test_expiry(void)
 {
-	struct ipvs_lblc_net *pn = net_generic(&init_net, ipvs_lblc_net_id);
+	struct ipvs_loc_net *pn = net_generic(&init_net, ipvs_lblc_net_id);
 	struct ipvs_dest *a;
 	struct tsvc t;
 	int i, e;
 
 	tsvc_init(&t, AF_INET);
 	a = tadd(&t, "10.0.0.1", 80, 1);
-	ok(S(&t)->timer.pending && S(&t)->timer.expires == jiffies + 60 * HZ,
+	ok(S(&t)->tab.timer.pending && S(&t)->tab.timer.expires == jiffies + 60 * HZ,
 	   "collection timer armed for a minute");
 	for (i = 0; i < 100; i++)
 		pick_dst(&t, 0x0a200000 + i);
-	ok(atomic_read(&S(&t)->entries) == 100 && refcount_read(&a->refcnt) == 101,
+	ok(atomic_read(&S(&t)->tab.entries) == 100 && refcount_read(&a->refcnt) == 101,
 	   "100 addresses cached");
 
 	/* Minutes 1..29: table small, nothing collected. */
 	for (i = 0; i < 29; i++)
 		tick(&t);
-	ok(atomic_read(&S(&t)->entries) == 100, "29 minutes: small table, no collection");
+	ok(atomic_read(&S(&t)->tab.entries) == 100, "29 minutes: small table, no collection");
 	/* Keep 10 of them in use, let a day pass for the rest. */
 	jiffies += pn->expiration;
 	for (i = 0; i < 10; i++)
 		pick_dst(&t, 0x0a200000 + i);
 	tick(&t);
-	ok(atomic_read(&S(&t)->entries) == 10 && refcount_read(&a->refcnt) == 11,
+	ok(atomic_read(&S(&t)->tab.entries) == 10 && refcount_read(&a->refcnt) == 11,
 	   "30th minute: full sweep drops the 90 entries unused for a day");
 
 	pn->expiration = 120 * HZ;
 	for (i = 0; i < 29; i++)
 		tick(&t);
-	ok(atomic_read(&S(&t)->entries) == 10, "next 29 minutes: no full sweep");
+	ok(atomic_read(&S(&t)->tab.entries) == 10, "next 29 minutes: no full sweep");
 	tick(&t);
-	ok(atomic_read(&S(&t)->entries) == 0 && refcount_read(&a->refcnt) == 1,
+	ok(atomic_read(&S(&t)->tab.entries) == 0 && refcount_read(&a->refcnt) == 1,
 	   "lblc_expiration lowered to 2 minutes: next full sweep drops idle entries");
 	pn->expiration = 24 * 60 * 60 * HZ;
 
 	/* Over 16384 entries: a minute's sweep removes 4/3 of the excess. */
 	for (i = 0; i < 17000; i++)
 		pick_dst(&t, 0x0b000000 + i * 7);
-	ok(atomic_read(&S(&t)->entries) == 17000, "17000 addresses cached");
+	ok(atomic_read(&S(&t)->tab.entries) == 17000, "17000 addresses cached");
 	jiffies += 7 * 60 * HZ;
 	tick(&t);
-	e = atomic_read(&S(&t)->entries);
+	e = atomic_read(&S(&t)->tab.entries);
 	ok(e <= 17000 - 821 && e > 17000 - 821 - 100,
 	   "over the limit: one sweep drops the 6-minute idle, >= (17000-16384)*4/3 = 821, then stops (%d left)",
 	   17000 - e > 0 ? e : 0);
-	ok(S(&t)->timer.pending, "timer re-armed");
+	ok(S(&t)->tab.timer.pending, "timer re-armed");
 	ok(tsvc_free(&t), "teardown drops every reference");
 
 	/* Exact boundary: idle for the whole age goes, one jiffy less stays. */
@@ -283,12 +283,12 @@ static void test_expiry(void)
 	a = tadd(&t, "10.0.0.1", 80, 1);
 	{
 		union nf_inet_addr x = { .ip = htonl(0x0c000001) };
-		int j = hash_32(ipvs_hash_fold(AF_INET, &x), IPVS_LBLC_TAB_BITS);
+		int j = hash_32(ipvs_hash_fold(AF_INET, &x), IPVS_LOC_TAB_BITS);
 		unsigned long t0 = jiffies;
 
 		pick_dst(&t, 0x0c000001);
-		ok(ipvs_lblc_sweep(S(&t), j, t0 + 100 * HZ - 1, 100 * HZ) == 0 &&
-		   ipvs_lblc_sweep(S(&t), j, t0 + 100 * HZ, 100 * HZ) == 1 &&
+		ok(ipvs_loc_sweep(&S(&t)->tab, j, t0 + 100 * HZ - 1, 100 * HZ) == 0 &&
+		   ipvs_loc_sweep(&S(&t)->tab, j, t0 + 100 * HZ, 100 * HZ) == 1 &&
 		   refcount_read(&a->refcnt) == 1,
 		   "an entry expires when idle for exactly the age, not a jiffy before");
 	}

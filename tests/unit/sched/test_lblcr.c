@@ -22,7 +22,7 @@ static struct ipvs_lblcr_state *S(struct tsvc *t)
 	return to_lblcr(tst(t));
 }
 
-static struct ipvs_lblcr_net *PN(void)
+static struct ipvs_loc_net *PN(void)
 {
 	return net_generic(&init_net, ipvs_lblcr_net_id);
 }
@@ -43,7 +43,7 @@ static struct ipvs_lblcr_entry *entry(struct tsvc *t, u32 daddr)
 {
 	union nf_inet_addr a = { .ip = htonl(daddr) };
 
-	return ipvs_lblcr_find(ipvs_lblcr_bucket(S(t), AF_INET, &a), AF_INET, &a);
+	return ipvs_lblcr_entry(ipvs_loc_find(ipvs_loc_bucket(&S(t)->tab, AF_INET, &a), AF_INET, &a));
 }
 
 /* The set as a string of server ids, newest first ('.' = cleared slot). */
@@ -330,25 +330,25 @@ static void test_gc(void)
 	a = tadd(&t, "10.0.0.1", 80, 1);
 	for (i = 0; i < 50; i++)
 		pick_dst(&t, 0x0a400000 + i);
-	ok(atomic_read(&S(&t)->entries) == 50 && refcount_read(&a->refcnt) == 51,
+	ok(atomic_read(&S(&t)->tab.entries) == 50 && refcount_read(&a->refcnt) == 51,
 	   "50 addresses cached");
 	for (i = 0; i < 29; i++) {
 		jiffies += 60 * HZ;
-		S(&t)->timer.function(&S(&t)->timer);
+		S(&t)->tab.timer.function(&S(&t)->tab.timer);
 	}
-	ok(atomic_read(&S(&t)->entries) == 50, "no collection before the 30th minute");
+	ok(atomic_read(&S(&t)->tab.entries) == 50, "no collection before the 30th minute");
 	jiffies += PN()->expiration;
-	S(&t)->timer.function(&S(&t)->timer);
-	ok(atomic_read(&S(&t)->entries) == 0 && refcount_read(&a->refcnt) == 1,
+	S(&t)->tab.timer.function(&S(&t)->tab.timer);
+	ok(atomic_read(&S(&t)->tab.entries) == 0 && refcount_read(&a->refcnt) == 1,
 	   "full sweep drops entries unused for lblcr_expiration, with their references");
 	{
 		union nf_inet_addr x = { .ip = htonl(0x0c000001) };
-		int j = hash_32(ipvs_hash_fold(AF_INET, &x), IPVS_LBLCR_TAB_BITS);
+		int j = hash_32(ipvs_hash_fold(AF_INET, &x), IPVS_LOC_TAB_BITS);
 		unsigned long t0 = jiffies;
 
 		pick_dst(&t, 0x0c000001);
-		ok(ipvs_lblcr_sweep(S(&t), j, t0 + 100 * HZ - 1, 100 * HZ) == 0 &&
-		   ipvs_lblcr_sweep(S(&t), j, t0 + 100 * HZ, 100 * HZ) == 1,
+		ok(ipvs_loc_sweep(&S(&t)->tab, j, t0 + 100 * HZ - 1, 100 * HZ) == 0 &&
+		   ipvs_loc_sweep(&S(&t)->tab, j, t0 + 100 * HZ, 100 * HZ) == 1,
 		   "an entry expires when idle for exactly the age, not a jiffy before");
 	}
 	ok(tsvc_free(&t), "teardown");
