@@ -54,6 +54,22 @@ check_same() {
 	fi
 }
 
+# tap_merge FILE STATUS LABEL: add the TAP stream another script wrote to
+# FILE (it ended with STATUS) to ours, renumbered. A script that printed no
+# plan, or failed without a failing line, counts as one failure.
+tap_merge() {
+	local f=$1 rc=$2 label=$3
+	awk -v base="$TAP_N" '/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " base + (++i)) }
+		!/^1\.\.[0-9]+$/ { print }' "$f"
+	TAP_N=$((TAP_N + $(grep -cE '^(not )?ok [0-9]+' "$f")))
+	TAP_FAILED=$((TAP_FAILED + $(grep -cE '^not ok [0-9]+' "$f")))
+	if ! grep -qE '^1\.\.[1-9][0-9]*$' "$f" ||
+	   { [ "$rc" != 0 ] && ! grep -qE '^not ok' "$f"; }; then
+		not_ok "$label ended badly (status $rc, no plan or no failing line)"
+		tail -n 20 "$f" | sed 's/^/# /'
+	fi
+}
+
 tap_done() {
 	echo "1..$TAP_N"
 	[ "$TAP_FAILED" -eq 0 ]

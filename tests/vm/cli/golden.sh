@@ -16,6 +16,10 @@
 # prefix; it is checked for, then stripped before comparing.
 #
 #   golden.sh [-k PATTERN]    only cases whose text contains PATTERN
+#
+# GOLDEN_SHARD=K/N runs every Nth corpus case starting at K (0-based), so
+# N copies can run side by side, each in its own network namespace (IPVS
+# state is per namespace); shard 0 also runs the checks after the corpus.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
@@ -36,6 +40,11 @@ ln -s "$top/tools/ipvsadm/ipvsadm-restore" "$work/ours/ipvsadm-restore"
 
 n=0
 failed=0
+shard_k=${GOLDEN_SHARD%/*} shard_n=${GOLDEN_SHARD#*/}
+[ -n "${GOLDEN_SHARD:-}" ] || { shard_k=0; shard_n=1; }
+ci=0
+# mine: the next corpus case belongs to this shard.
+mine() { ci=$((ci + 1)); [ $(((ci - 1) % shard_n)) = "$shard_k" ]; }
 label=${GOLDEN_LABEL:+$GOLDEN_LABEL: }
 ok() { n=$((n + 1)); echo "ok $n - $label$*"; }
 notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $label$*"; }
@@ -123,7 +132,8 @@ while IFS= read -r line || [ -n "$line" ]; do
 	# serve yet (e.g. a missing persistence engine); dropped from setups,
 	# reported as skipped cases.
 	if [ -n "${GOLDEN_SKIP:-}" ] && [[ "$line" == *"$GOLDEN_SKIP"* ]]; then
-		[ "$section" = cases ] && { n=$((n + 1)); echo "ok $n - ${label}$line # SKIP ${GOLDEN_SKIP_WHY:-}"; }
+		[ "$section" = cases ] && mine &&
+			{ n=$((n + 1)); echo "ok $n - ${label}$line # SKIP ${GOLDEN_SKIP_WHY:-}"; }
 		continue
 	fi
 	case $line in
@@ -134,7 +144,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 		continue ;;
 	'[cases '*']')
 		section=cases; cur=${line#\[cases }; cur=${cur%]}
-		if [ "$cur" != - ]; then
+		if [ "$cur" != - ] && [ "$shard_k" = 0 ]; then
 			reset_state
 			if apply_setup "$cur" && [ ! -s "$work/setup.err" ]; then
 				ok "setup $cur applies cleanly with upstream -R"
@@ -148,11 +158,11 @@ while IFS= read -r line || [ -n "$line" ]; do
 	if [ "$section" = setup ]; then
 		setups[$cur]+=$line$'\n'
 	elif [ -z "$filter" ] || [[ "$line" == *"$filter"* ]]; then
-		run_case "$cur" "$line"
+		mine && run_case "$cur" "$line"
 	fi
 done <"$here/corpus.txt"
 
-[ -n "$filter" ] && { echo "1..$n"; exit 0; }
+[ -n "$filter" ] || [ "$shard_k" != 0 ] && { echo "1..$n"; [ $failed = 0 ]; exit; }
 
 # ---- save/restore round trip of 1,000 services ---------------------------
 gen_rules() {
@@ -287,6 +297,13 @@ same_as_upstream() {
 	for try in 1 2 3 4 5; do
 		"$REF" "$@" >"$work/t.ref" 2>&1
 		"$OURS" "$@" >"$work/t.ours" 2>&1
+		if [ -n "${MASK_EXPIRE:-}" ]; then
+			# Name lookups can make one listing take seconds longer
+			# than the other; the countdown then differs by that
+			# much.  Everything else is still compared byte for byte.
+			sed -i -E 's/^(TCP|UDP|SCTP) [0-9]{2}:[0-9]{2}/\1 MM:SS/' \
+				"$work/t.ref" "$work/t.ours"
+		fi
 		cmp -s "$work/t.ref" "$work/t.ours" && break
 		sleep 0.3
 	done
@@ -301,7 +318,7 @@ same_as_upstream() {
 reset_state
 traffic >"$work/traffic.log" 2>&1
 MINLINES=3 same_as_upstream "connections" -L -c -n
-MINLINES=3 same_as_upstream "connections" -L -c
+MINLINES=3 MASK_EXPIRE=1 same_as_upstream "connections" -L -c
 MINLINES=3 same_as_upstream "connections, persistent-conn" -L -c -n --persistent-conn
 same_as_upstream "counters" -L -n --stats
 same_as_upstream "exact counters" -L -n --stats --exact

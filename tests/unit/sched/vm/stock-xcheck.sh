@@ -13,8 +13,10 @@
 # data plane: hash functions, table layouts and probe orders of sh, dh and
 # mh with their flags, lblc/lblcr caching, and the tie-breaking of the
 # least-connection family. Phase "ours" runs the same scenarios on our
-# modules (it needs our data plane: connection entries in
-# /proc/net/ip_vs_conn, direct-routing connections).
+# modules: both agreeing with one predictor is stock and ours agreeing.
+# tests/vm/sched.sh runs the "ours" phase in the suite; the "stock" phase
+# (the predictor against the stock modules) is run by hand when the
+# scheduling rules change.
 #
 #   make -C tests/unit/sched build/predict
 #   scripts/vm-run tests/unit/sched/vm/stock-xcheck.sh [stock] [ours]
