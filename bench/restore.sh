@@ -6,6 +6,8 @@
 # (50,000 lines), list them and flush, with upstream ipvsadm on the stock
 # module and with our ipvsadm on ours, in one boot. Guest wall-clock
 # seconds; the ratio is what matters. Both tables must come out identical.
+# With BENCH_RESULTS=1 (bench/guest.sh, `make bench`) it also prints
+#   RESULT restore_10k|list_10k|flush_10k stock|ours 1 <guest ns> ns
 . "$IPVSNG_TOP/tests/lib/vm.sh"
 
 NSVC=${NSVC:-10000}
@@ -20,16 +22,33 @@ for i in range(n):
         print("-a -t %s:80 -r 172.16.%d.%d:8080 -m -w %d" % (vip, j, 1 + i % 250, j + 1))
 PY
 
-secs() { local s=$EPOCHREALTIME; "$@" >/dev/null; awk -v a="$s" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'; }
+# Guest CLOCK_MONOTONIC nanoseconds (bench/bin/loadgen) when built, else
+# bash's wall clock.
+now_ns() {
+	if [ -x "$IPVSNG_TOP/bench/bin/loadgen" ]; then
+		"$IPVSNG_TOP/bench/bin/loadgen" now
+	else
+		echo $((${EPOCHREALTIME/./} * 1000))
+	fi
+}
+# secs KEY CMD...: run CMD, its duration in ns[KEY] and seconds in res[KEY].
+declare -A res ns
+secs() {
+	local key=$1 s
+	shift
+	s=$(now_ns)
+	"$@" >/dev/null
+	ns[$key]=$(($(now_ns) - s))
+	res[$key]=$(awk -v n="${ns[$key]}" 'BEGIN { printf "%.2f", n / 1e9 }')
+}
 
-declare -A res
 for phase in stock ours; do
 	ipvs_phase $phase || { not_ok "load $phase"; continue; }
 	if [ $phase = stock ]; then tool=$STOCK_IPVSADM; else tool=$OUR_IPVSADM; fi
-	res[$phase.restore]=$(secs $tool -R <"$work/rules")
-	res[$phase.list]=$(secs $tool -Ln)
+	secs $phase.restore $tool -R <"$work/rules"
+	secs $phase.list $tool -Ln
 	$tool -S -n >"$work/$phase.save"
-	res[$phase.flush]=$(secs $tool -C)
+	secs $phase.flush $tool -C
 done
 check_eq "both restored $NSVC services x 4" "$((NSVC * 5))" "$(wc -l <"$work/ours.save")"
 check_same "same table saved from both" "$work/stock.save" "$work/ours.save"
@@ -37,6 +56,10 @@ for op in restore list flush; do
 	printf '# %-8s upstream/stock %8ss   ours/ours %8ss   speed-up %sx\n' $op \
 		"${res[stock.$op]}" "${res[ours.$op]}" \
 		"$(awk -v a="${res[stock.$op]}" -v b="${res[ours.$op]}" 'BEGIN { printf "%.1f", (b > 0) ? a / b : 0 }')"
+	if [ -n "${BENCH_RESULTS:-}" ]; then
+		echo "RESULT ${op}_$((NSVC / 1000))k stock 1 ${ns[stock.$op]} ns"
+		echo "RESULT ${op}_$((NSVC / 1000))k ours 1 ${ns[ours.$op]} ns"
+	fi
 done
 ipvs_unload
 tap_done
