@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Cost relative to plain routing per case (bench/run passes dat= and png=).
-set terminal pngcairo size 1100,520 font ",10"
+set terminal pngcairo size 1600,600 font ",10"
 set output png
 set title "ipvs-ng benchmark: guest instructions (icount time) relative to plain routing"
 set style data histogram

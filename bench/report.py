@@ -10,7 +10,9 @@ path the median of the repetitions is the figure; the spread is
 routed_crr_*_conns) take plain routing's connect-request-close figure as
 their "plain", so every ratio reads as cost relative to plain routing; their
 "vs_empty" is the same path's cost with an empty table (nat_tcp_crr, or for
-routed_* the plain routed figure) divided into it.
+routed_* the plain routed figure) divided into it. Scheduler cases
+(sched_<scheduler>_<servers>, bench/sched.sh) take sched_base as "plain" and
+carry "vs_rr": their cost over rr's with as many real servers.
 """
 import json
 import statistics
@@ -48,6 +50,16 @@ def summarise(runs, units):
         c["runs"] = by_path
         cases[case] = c
     crr_plain = cases.get("nat_tcp_crr", {}).get("plain")
+    sched_plain = cases.get("sched_base", {}).get("plain")
+    for case, c in cases.items():
+        # sched_<name>_<servers>: cost against rr with as many servers.
+        f = case.split("_")
+        if len(f) != 3 or f[0] != "sched":
+            continue
+        c["plain"] = sched_plain
+        rr = cases.get("sched_rr_" + f[2], {})
+        c["vs_rr"] = {p: round(c[p] / rr[p], 4)
+                      for p in ("stock", "ours") if c.get(p) and rr.get(p)}
     for case, c in cases.items():
         if not case.endswith("_conns") or case == "routed_crr_0_conns":
             continue
@@ -79,13 +91,15 @@ def fmt_ratio(r):
 
 def markdown(cases):
     out = ["| case | plain | stock | ours | stock/plain | ours/plain | ours/stock "
-           "| vs empty table (stock, ours) | spread % (plain/stock/ours) |",
+           "| vs empty table / vs rr (stock, ours) | spread % (plain/stock/ours) |",
            "|---|---:|---:|---:|---:|---:|---:|---|---|"]
     for case, c in cases.items():
         u = c["unit"]
-        ve = c.get("vs_empty")
+        ve = c.get("vs_empty") or c.get("vs_rr")
         vs_empty = "%s, %s" % (fmt_ratio(ve.get("stock")), fmt_ratio(ve.get("ours"))) \
             if ve else ""
+        if c.get("vs_rr"):
+            vs_empty += " (vs rr)"
         spread = "/".join("%.2f" % c["spread_pct"][p] if p in c["spread_pct"] else "-"
                           for p in PATHS)
         out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
