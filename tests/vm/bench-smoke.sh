@@ -17,7 +17,7 @@
 
 BENCH_OUT=/tmp/bench-smoke
 mkdir -p $BENCH_OUT
-FILL=${BENCH_SMOKE_FILL:-2000}
+FILL=${BENCH_SMOKE_FILL:-1000}
 
 for path in plain stock ours; do
 	bench_path_start $path || { not_ok "$path: setup"; continue; }
