@@ -2,6 +2,7 @@
 # Cost relative to plain routing per case (bench/run passes dat= and png=).
 set terminal pngcairo size 1600,600 font ",10"
 set output png
+set termoption noenhanced
 set title "ipvs-ng benchmark: guest instructions (icount time) relative to plain routing"
 set style data histogram
 set style histogram clustered gap 1

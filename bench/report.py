@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn bench/guest.sh output into results.json, results.md and results.dat.
 
-    report.py RESULTS_LOG OUTDIR
+    report.py RESULTS_LOG OUTDIR [MORE_LOGS...]
+
+(MORE_LOGS: further runs' output, e.g. bench/sched.sh run in its own boot.)
 
 Input lines: "RESULT <case> <path> <repetition> <value> <unit>". Per case and
 path the median of the repetitions is the figure; the spread is
@@ -22,10 +24,11 @@ from collections import OrderedDict
 PATHS = ("plain", "stock", "ours")
 
 
-def parse(log):
+def parse(logs):
     runs = OrderedDict()
     units = {}
-    for line in open(log, encoding="utf-8", errors="replace"):
+    lines = [ln for log in logs for ln in open(log, encoding="utf-8", errors="replace")]
+    for line in lines:
         f = line.split()
         if len(f) != 6 or f[0] != "RESULT":
             continue
@@ -120,10 +123,11 @@ def chart_data(cases):
 
 
 def main():
-    log, outdir = sys.argv[1], sys.argv[2]
-    runs, units = parse(log)
+    logs = [sys.argv[1]] + sys.argv[3:]
+    outdir = sys.argv[2]
+    runs, units = parse(logs)
     if not runs:
-        sys.exit("report.py: no RESULT lines in %s" % log)
+        sys.exit("report.py: no RESULT lines in %s" % " ".join(logs))
     cases = summarise(runs, units)
     with open(outdir + "/results.json", "w", encoding="utf-8") as f:
         json.dump({"cases": cases}, f, indent=1)
