@@ -64,7 +64,7 @@ demo: all
 	@scripts/demo
 
 # Control-plane benchmark: restore/list/flush 10,000 x 4, upstream on stock
-# vs ours on ours (guest seconds; the ratio is the result).
+# vs ours on ours (CPU seconds of ipvsadm; the ratio is the result).
 bench-restore: all
 	@scripts/vm-run bench/restore.sh
 

@@ -151,7 +151,7 @@ done
 ipvs_unload
 
 if [ "$NSVC" -gt 0 ]; then
-	NSVC=$NSVC BENCH_RESULTS=1 "$IPVSNG_TOP/bench/restore.sh" || failed=1
+	NSVC=$NSVC "$IPVSNG_TOP/bench/restore.sh" || failed=1
 fi
 if [ -n "$SCHED_N" ]; then
 	"$IPVSNG_TOP/bench/sched.sh" IPVSNG_BENCH_CRR="$CRR" IPVSNG_BENCH_SCHED_N="$SCHED_N" ||

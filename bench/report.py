@@ -4,7 +4,8 @@
 
     report.py RESULTS_LOG OUTDIR [MORE_LOGS...]
 
-(MORE_LOGS: further runs' output, e.g. bench/sched.sh run in its own boot.)
+(MORE_LOGS: further boots' output, e.g. bench/sched.sh run on its own; a
+case/path they measured replaces the earlier logs' figures.)
 
 Input lines: "RESULT <case> <path> <repetition> <value> <unit>". Per case and
 path the median of the repetitions is the figure; the spread is
@@ -27,14 +28,18 @@ PATHS = ("plain", "stock", "ours")
 def parse(logs):
     runs = OrderedDict()
     units = {}
-    lines = [ln for log in logs for ln in open(log, encoding="utf-8", errors="replace")]
-    for line in lines:
-        f = line.split()
-        if len(f) != 6 or f[0] != "RESULT":
-            continue
-        _, case, path, _rep, value, unit = f
-        runs.setdefault(case, {}).setdefault(path, []).append(int(value))
-        units[case] = unit
+    for log in logs:
+        this = {}
+        for line in open(log, encoding="utf-8", errors="replace"):
+            f = line.split()
+            if len(f) != 6 or f[0] != "RESULT":
+                continue
+            _, case, path, _rep, value, unit = f
+            this.setdefault((case, path), []).append(int(value))
+            units[case] = unit
+        # A later log's figures for a case and path replace earlier ones.
+        for (case, path), vals in this.items():
+            runs.setdefault(case, {})[path] = vals
     return runs, units
 
 
