@@ -5,6 +5,7 @@
 #   make            modules + ipvsadm
 #   make check      host unit tests, then the whole VM suite
 #   make demo       boot the VM and load-balance real traffic
+#   make bench      instruction-counted benchmarks: plain routing, stock, ours
 #   make install    modules into /lib/modules/<kver>/updates, ipvsadm into $(PREFIX)
 
 # KDIR: the running kernel's build tree if present, else the newest Debian
@@ -23,9 +24,9 @@ DESTDIR ?=
 export KDIR KVER
 
 .PHONY: all modules tools testtools deps install modules_install clean check unit vm-check \
-	demo bench-restore
+	demo bench bench-restore benchtools
 
-all: modules tools testtools
+all: modules tools testtools benchtools
 
 deps:
 	@scripts/deps.sh
@@ -38,6 +39,9 @@ tools: deps
 
 testtools:
 	$(MAKE) -C tests/tools
+
+benchtools:
+	$(MAKE) -C bench
 
 unit: tools
 	$(MAKE) -C tests/unit run
@@ -60,13 +64,19 @@ demo: all
 	@scripts/demo
 
 # Control-plane benchmark: restore/list/flush 10,000 x 4, upstream on stock
-# vs ours on ours (guest seconds; the ratio is the result).
+# vs ours on ours (CPU seconds of ipvsadm; the ratio is the result).
 bench-restore: all
 	@scripts/vm-run bench/restore.sh
+
+# Data-plane and control-plane benchmarks in one instruction-counted boot;
+# writes bench/results.{json,md,png} (bench/run --help for the knobs).
+bench: all
+	@bench/run
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	$(MAKE) -C tools/ipvsadm clean
 	$(MAKE) -C tests/unit clean 2>/dev/null || true
 	$(MAKE) -C tests/tools clean
+	$(MAKE) -C bench clean
 	rm -rf .cache/modtree .cache/vm-out

@@ -17,7 +17,7 @@ stamp=$cache/deps.stamp
 pkgs=(build-essential bc flex bison libelf-dev libssl-dev pkg-config kmod cpio
       xz-utils zstd libnl-3-dev libnl-genl-3-dev libpopt-dev qemu-system-x86
       busybox-static iproute2 socat curl iperf3 ipvsadm nftables iptables
-      python3 gnupg)
+      python3 gnupg gnuplot-nox)
 
 log() { printf 'deps: %s\n' "$*" >&2; }
 
