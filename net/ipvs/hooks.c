@@ -201,7 +201,9 @@ static unsigned int ipvs_try_schedule(struct ipvs_dp_net *dp, struct sk_buff *sk
 	dest = ipvs_schedule(svc, skb, iph);
 	if (!dest)
 		return ipvs_leave(dp, skb, iph->af);
-	if (dest->af != iph->af)	/* mixed families need a tunnel */
+	/* Only a tunnel crosses families (the control plane enforces it). */
+	if (dest->af != iph->af &&
+	    (atomic_read(&dest->conn_flags) & IP_VS_CONN_F_FWD_MASK) != IP_VS_CONN_F_TUNNEL)
 		return NF_DROP;
 
 	cp = ipvs_conn_new(dp, iph, svc, dest);
