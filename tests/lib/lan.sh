@@ -38,7 +38,7 @@ lan_cleanup() {
 }
 
 lan_setup() {
-	local n i=1
+	local n i=10
 	for n in sw c d r1 r2; do
 		ip netns add "$n" || return 1
 		ip -n "$n" link set lo up
@@ -57,7 +57,7 @@ lan_setup() {
 	ip -n d addr add $VIP/32 dev eth0
 	ip -n d addr add $VIP6/128 dev eth0 nodad
 	for n in r1 r2; do
-		i=$((i + 10))
+		i=$((i + 1))
 		ip -n $n addr add 10.0.0.$i/24 dev eth0
 		ip -n $n addr add fd00::$i/64 dev eth0 nodad
 		ns $n sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
