@@ -98,6 +98,7 @@ unsigned int ipvs_in_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
 			  const struct ipvs_iphdr *iph, unsigned int hooknum, bool *related);
 unsigned int ipvs_out_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
 			   const struct ipvs_iphdr *iph, unsigned int hooknum, bool *related);
+void ipvs_icmp_count(struct ipvs_dp_net *dp, struct ipvs_conn *cp, bool out, unsigned int len);
 
 /* hooks.c: parse the network and transport headers at @off. */
 bool ipvs_iph_parse(u16 af, struct sk_buff *skb, int off, struct ipvs_iphdr *iph);

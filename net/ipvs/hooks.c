@@ -22,7 +22,8 @@
  * in FORWARD at 100, after the filter table's FORWARD chain. Both directions
  * are detached from conntrack (untracked) once IPVS owns them, so
  * nf_conntrack and iptables/nftables NAT rules (MASQUERADE...) leave them
- * alone, unless the "conntrack" sysctl asks to keep the entries (nfct.c). Packets IPVS has rewritten carry skb->ipvs_property and are
+ * alone, unless the "conntrack" sysctl asks to keep the entries (nfct.c).
+ * Packets IPVS has rewritten carry skb->ipvs_property and are
  * ignored by our own hooks when they go through LOCAL_OUT again. Fragments
  * are reassembled before LOCAL_IN/FORWARD by nf_defrag_ipv4/ipv6, which we
  * enable for the namespace together with the hooks.
@@ -200,7 +201,9 @@ static unsigned int ipvs_try_schedule(struct ipvs_dp_net *dp, struct sk_buff *sk
 	dest = ipvs_schedule(svc, skb, iph);
 	if (!dest)
 		return ipvs_leave(dp, skb, iph->af);
-	if (dest->af != iph->af)	/* mixed families need a tunnel */
+	/* Only a tunnel crosses families (the control plane enforces it). */
+	if (dest->af != iph->af &&
+	    (atomic_read(&dest->conn_flags) & IP_VS_CONN_F_FWD_MASK) != IP_VS_CONN_F_TUNNEL)
 		return NF_DROP;
 
 	cp = ipvs_conn_new(dp, iph, svc, dest);

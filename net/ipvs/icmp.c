@@ -26,6 +26,7 @@
 #include <net/ip6_checksum.h>
 #include <ipvs/conn.h>
 #include <ipvs/proto.h>
+#include <ipvs/xmit.h>
 
 #define IPVS_ICMP_HDR_LEN	8	/* icmphdr and icmp6hdr alike */
 
@@ -122,8 +123,7 @@ static bool ipvs_icmp_nat(struct sk_buff *skb, const struct ipvs_conn *cp,
 	return true;
 }
 
-static void ipvs_icmp_count(struct ipvs_dp_net *dp, struct ipvs_conn *cp, bool out,
-			    unsigned int len)
+void ipvs_icmp_count(struct ipvs_dp_net *dp, struct ipvs_conn *cp, bool out, unsigned int len)
 {
 	struct ipvs_dest *dest = cp->dest;
 	struct ipvs_service *svc;
@@ -168,10 +168,16 @@ unsigned int ipvs_out_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
 unsigned int ipvs_in_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
 			  const struct ipvs_iphdr *iph, unsigned int hooknum, bool *related)
 {
+	const struct ipvs_xmit_ops *xo;
 	struct ipvs_iphdr ciph;
 	struct ipvs_conn *cp;
+	unsigned int verdict;
 
 	*related = false;
+	if (ipvs_tun_icmp(dp, skb, iph, hooknum, &verdict)) {
+		*related = true;
+		return verdict;
+	}
 	if (!ipvs_icmp_quote(skb, iph, &ciph))
 		return NF_ACCEPT;
 	/* The quoted packet went VIP -> client. */
@@ -180,8 +186,18 @@ unsigned int ipvs_in_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
 	if (!cp)
 		return NF_ACCEPT;
 	*related = true;
-	if (ipvs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
-		return NF_ACCEPT;
+	if (ipvs_conn_fwd(cp) != IP_VS_CONN_F_MASQ) {
+		/* DR, TUN, local: the error goes to the real server as it is,
+		 * by the connection's own transmitter. (Upstream leaves IPv6
+		 * ones of local clients to the local stack.)
+		 */
+		xo = ipvs_xmit_ops_get(ipvs_conn_fwd(cp));
+		if (!xo || (iph->af == AF_INET6 && hooknum == NF_INET_LOCAL_OUT))
+			return NF_ACCEPT;
+		ipvs_icmp_count(dp, cp, false, skb->len);
+		return xo->xmit(dp, skb, cp, ipvs_proto_get(ciph.protocol), &ciph,
+				hooknum == NF_INET_LOCAL_OUT);
+	}
 
 	if (!ipvs_icmp_nat(skb, cp, iph, &ciph, false))
 		return NF_DROP;

@@ -90,10 +90,20 @@ static unsigned int ipvs_conn_expires_in(const struct ipvs_conn *cp)
 	return (unsigned int)((READ_ONCE(cp->expires) - jiffies) / HZ);
 }
 
+/* The real server in its own family: a tunnel may cross families. */
+static const char *ipvs_conn_daddr(const struct ipvs_conn *cp, char *buf, size_t len)
+{
+	if (cp->dest->af == AF_INET6)
+		snprintf(buf, len, "%pI6", &cp->daddr.in6);
+	else
+		snprintf(buf, len, "%08X", ntohl(cp->daddr.ip));
+	return buf;
+}
+
 static int ipvs_conn_seq_show(struct seq_file *seq, void *v)
 {
 	const struct ipvs_conn *cp = v;
-	char buf[16];
+	char buf[16], dbuf[40];
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       "
@@ -101,17 +111,18 @@ static int ipvs_conn_seq_show(struct seq_file *seq, void *v)
 		return 0;
 	}
 	if (cp->af == AF_INET6)
-		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X %pI6 %04X %-11s %7u\n",
+		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X %s %04X %-11s %7u\n",
 			   ipvs_proto_name(cp->protocol, buf, sizeof(buf)),
 			   &cp->caddr.in6, ntohs(cp->cport), &cp->vaddr.in6, ntohs(cp->vport),
-			   &cp->daddr.in6, ntohs(cp->dport), ipvs_conn_state_name(cp),
+			   ipvs_conn_daddr(cp, dbuf, sizeof(dbuf)), ntohs(cp->dport),
+			   ipvs_conn_state_name(cp),
 			   ipvs_conn_expires_in(cp));
 	else
-		seq_printf(seq, "%-3s %08X %04X %08X %04X %08X %04X %-11s %7u\n",
+		seq_printf(seq, "%-3s %08X %04X %08X %04X %s %04X %-11s %7u\n",
 			   ipvs_proto_name(cp->protocol, buf, sizeof(buf)),
 			   ntohl(cp->caddr.ip), ntohs(cp->cport), ntohl(cp->vaddr.ip),
-			   ntohs(cp->vport), ntohl(cp->daddr.ip), ntohs(cp->dport),
-			   ipvs_conn_state_name(cp), ipvs_conn_expires_in(cp));
+			   ntohs(cp->vport), ipvs_conn_daddr(cp, dbuf, sizeof(dbuf)),
+			   ntohs(cp->dport), ipvs_conn_state_name(cp), ipvs_conn_expires_in(cp));
 	return 0;
 }
 
@@ -119,7 +130,7 @@ static int ipvs_conn_sync_seq_show(struct seq_file *seq, void *v)
 {
 	const struct ipvs_conn *cp = v;
 	const char *origin;
-	char buf[16];
+	char buf[16], dbuf[40];
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       "
@@ -128,17 +139,19 @@ static int ipvs_conn_sync_seq_show(struct seq_file *seq, void *v)
 	}
 	origin = cp->flags & IP_VS_CONN_F_SYNC ? "SYNC" : "LOCAL";
 	if (cp->af == AF_INET6)
-		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X %pI6 %04X %-11s %-6s %7u\n",
+		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X %s %04X %-11s %-6s %7u\n",
 			   ipvs_proto_name(cp->protocol, buf, sizeof(buf)),
 			   &cp->caddr.in6, ntohs(cp->cport), &cp->vaddr.in6, ntohs(cp->vport),
-			   &cp->daddr.in6, ntohs(cp->dport), ipvs_conn_state_name(cp),
+			   ipvs_conn_daddr(cp, dbuf, sizeof(dbuf)), ntohs(cp->dport),
+			   ipvs_conn_state_name(cp),
 			   origin, ipvs_conn_expires_in(cp));
 	else
-		seq_printf(seq, "%-3s %08X %04X %08X %04X %08X %04X %-11s %-6s %7u\n",
+		seq_printf(seq, "%-3s %08X %04X %08X %04X %s %04X %-11s %-6s %7u\n",
 			   ipvs_proto_name(cp->protocol, buf, sizeof(buf)),
 			   ntohl(cp->caddr.ip), ntohs(cp->cport), ntohl(cp->vaddr.ip),
-			   ntohs(cp->vport), ntohl(cp->daddr.ip), ntohs(cp->dport),
-			   ipvs_conn_state_name(cp), origin, ipvs_conn_expires_in(cp));
+			   ntohs(cp->vport), ipvs_conn_daddr(cp, dbuf, sizeof(dbuf)),
+			   ntohs(cp->dport), ipvs_conn_state_name(cp), origin,
+			   ipvs_conn_expires_in(cp));
 	return 0;
 }
 

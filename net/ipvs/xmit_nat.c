@@ -29,6 +29,7 @@
 #include <net/route.h>
 #include <ipvs/conn.h>
 #include <ipvs/proto.h>
+#include <ipvs/xmit.h>
 
 void ipvs_nat_l4_csum(struct sk_buff *skb, __sum16 *check, u16 af,
 		      const union nf_inet_addr *oaddr, const union nf_inet_addr *naddr,
@@ -63,80 +64,6 @@ int ipvs_snat_reroute(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af,
 	return 0;
 }
 
-/* Route to @daddr; *local tells whether it is this host. NULL: no route. */
-static struct dst_entry *ipvs_route(struct net *net, struct sk_buff *skb, u16 af,
-				    const union nf_inet_addr *daddr, bool *local)
-{
-	if (af == AF_INET6) {
-		struct flowi6 fl6 = { .daddr = daddr->in6, .flowi6_mark = skb->mark };
-		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
-
-		if (dst->error) {
-			dst_release(dst);
-			return NULL;
-		}
-		*local = dst->dev && (dst->dev->flags & IFF_LOOPBACK);
-		return dst;
-	} else {
-		struct flowi4 fl4 = {
-			.daddr = daddr->ip,
-			.flowi4_tos = RT_TOS(ip_hdr(skb)->tos),
-			.flowi4_mark = skb->mark,
-		};
-		struct rtable *rt = ip_route_output_key(net, &fl4);
-
-		if (IS_ERR(rt))
-			return NULL;
-		*local = rt->rt_flags & RTCF_LOCAL;
-		return &rt->dst;
-	}
-}
-
-static void ipvs_unreach(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af)
-{
-	if (!skb->dev)
-		skb->dev = dp->net->loopback_dev;
-	if (af == AF_INET6)
-		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0);
-	else
-		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
-}
-
-/*
- * Does the packet fit the path? If not, tell the sender (unless the packet
- * is itself an ICMP error) and return false. A reassembled packet is judged
- * by its largest fragment, as upstream does.
- */
-static bool ipvs_mtu_ok(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af, u32 mtu,
-			bool icmp)
-{
-	if (af == AF_INET6) {
-		bool big;
-
-		if (IP6CB(skb)->frag_max_size)
-			big = IP6CB(skb)->frag_max_size > mtu;
-		else
-			big = skb->len > mtu && !skb_is_gso(skb);
-		if (!big)
-			return true;
-		if (!skb->dev)
-			skb->dev = dp->net->loopback_dev;
-		if (!icmp)
-			icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
-		return false;
-	}
-
-	if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) || icmp)
-		return true;
-	if (IPCB(skb)->frag_max_size ? IPCB(skb)->frag_max_size <= mtu :
-	    (skb->len <= mtu || skb_is_gso(skb)))
-		return true;
-	if (!skb->dev)
-		skb->dev = dp->net->loopback_dev;
-	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
-	return false;
-}
-
 static void ipvs_nat_daddr(struct sk_buff *skb, const struct ipvs_conn *cp)
 {
 	if (cp->af == AF_INET6) {
@@ -149,32 +76,6 @@ static void ipvs_nat_daddr(struct sk_buff *skb, const struct ipvs_conn *cp)
 	}
 }
 
-/* Hand a rewritten packet to @dst (consumed). */
-static unsigned int ipvs_nat_send(struct ipvs_dp_net *dp, struct sk_buff *skb,
-				  const struct ipvs_conn *cp, struct dst_entry *dst, bool local)
-{
-	ipvs_nfct_after_xmit(skb, cp, true);
-
-	/* The real server is this host: deliver (LOCAL_IN) or loop back. */
-	if (local) {
-		dst_release(dst);
-		return NF_ACCEPT;
-	}
-
-	/* A socket found by early demux for the VIP is not ours any more;
-	 * skb->dev is NULL for packets of local sockets (LOCAL_OUT).
-	 */
-	if (skb->dev)
-		skb_orphan(skb);
-	skb_dst_drop(skb);
-	skb_dst_set(skb, dst);
-	skb_forward_csum(skb);
-
-	NF_HOOK(cp->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4, NF_INET_LOCAL_OUT, dp->net,
-		NULL, skb, NULL, dst->dev, dst_output);
-	return NF_STOLEN;
-}
-
 static unsigned int ipvs_nat_xmit(struct ipvs_dp_net *dp, struct sk_buff *skb,
 				  struct ipvs_conn *cp, const struct ipvs_proto *pp,
 				  const struct ipvs_iphdr *iph, bool hook_local_out)
@@ -182,7 +83,7 @@ static unsigned int ipvs_nat_xmit(struct ipvs_dp_net *dp, struct sk_buff *skb,
 	struct dst_entry *dst;
 	bool local;
 
-	dst = ipvs_route(dp->net, skb, cp->af, &cp->daddr, &local);
+	dst = ipvs_route(dp->net, skb, cp->af, &cp->daddr, 0, NULL, &local);
 	if (!dst) {
 		ipvs_unreach(dp, skb, cp->af);
 		return NF_DROP;
@@ -198,7 +99,7 @@ static unsigned int ipvs_nat_xmit(struct ipvs_dp_net *dp, struct sk_buff *skb,
 		goto drop;
 	ipvs_nat_daddr(skb, cp);
 
-	return ipvs_nat_send(dp, skb, cp, dst, local);
+	return ipvs_xmit_send(dp, skb, cp, dst, local);
 
 drop:
 	dst_release(dst);
@@ -212,14 +113,14 @@ unsigned int ipvs_nat_xmit_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
 	struct dst_entry *dst;
 	bool local;
 
-	dst = ipvs_route(dp->net, skb, cp->af, &cp->daddr, &local);
+	dst = ipvs_route(dp->net, skb, cp->af, &cp->daddr, 0, NULL, &local);
 	if (!dst)
 		return NF_DROP;
 	if (!local && !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(dst), true))
 		goto drop;
 	if (!local && skb_cow(skb, LL_RESERVED_SPACE(dst->dev)))
 		goto drop;
-	return ipvs_nat_send(dp, skb, cp, dst, local);
+	return ipvs_xmit_send(dp, skb, cp, dst, local);
 
 drop:
 	dst_release(dst);
@@ -243,10 +144,11 @@ static const struct ipvs_xmit_ops ipvs_xmit_local = {
 	.xmit			= ipvs_null_xmit,
 };
 
-/* DR and TUN: not written yet (their connections are dropped). */
 static const struct ipvs_xmit_ops *const ipvs_xmit_table[IP_VS_CONN_F_FWD_MASK + 1] = {
 	[IP_VS_CONN_F_MASQ]		= &ipvs_xmit_nat,
 	[IP_VS_CONN_F_LOCALNODE]	= &ipvs_xmit_local,
+	[IP_VS_CONN_F_TUNNEL]		= &ipvs_xmit_tun,
+	[IP_VS_CONN_F_DROUTE]		= &ipvs_xmit_dr,
 };
 
 const struct ipvs_xmit_ops *ipvs_xmit_ops_get(unsigned int fwd)

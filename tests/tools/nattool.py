@@ -90,9 +90,14 @@ def tcp_server(name, port, hold=False, peer=False):
 
 def udp_server(name, port):
     s = listen_any(port, socket.SOCK_DGRAM)
+    # Answer from the address the request was sent to (a DR/TUN real
+    # server owns the VIP on lo; routing alone would pick another source).
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVPKTINFO, 1)
     while True:
-        data, peer = s.recvfrom(65535)
-        s.sendto(name.encode() + b' ' + data, peer)
+        data, anc, _, peer = s.recvmsg(65535, socket.CMSG_SPACE(20))
+        info = [(lvl, typ, d[:16] + bytes(4)) for lvl, typ, d in anc
+                if lvl == socket.IPPROTO_IPV6 and typ == socket.IPV6_PKTINFO]
+        s.sendmsg([name.encode() + b' ' + data], info, 0, peer)
 
 
 def tcp_get(host, port, n, sport=0):

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What every transmitter needs: a route to the real server, the path MTU
+ * check that answers the client with "fragmentation needed" / "packet too
+ * big", the TTL decrement of a forwarding hop, and the hand-off to
+ * LOCAL_OUT of a packet that keeps its IP header (NAT, DR).
+ *
+ * Routes are looked up per packet and not cached per destination: the
+ * FIB lookup is cheap next to the rest of the path, and nothing has to be
+ * invalidated when routes change.
+ *
+ * The packet path only; no locks beyond RCU.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/icmpv6.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <net/addrconf.h>
+#include <net/dst.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/route.h>
+#include <ipvs/conn.h>
+#include <ipvs/xmit.h>
+
+/*
+ * Route to @daddr of family @af; *local tells whether it is this host.
+ * IPVS_RT_KNOWN_NH asks for a route whose next hop is @daddr itself even
+ * though the packet keeps another destination (DR: the VIP): IPv4 then
+ * returns an uncached route with the gateway set to @daddr, IPv6 a cache
+ * clone with @daddr as its gateway. @saddr (may be NULL) receives the
+ * source address the route would use (tunnel outer header). NULL: no route.
+ */
+struct dst_entry *ipvs_route(struct net *net, struct sk_buff *skb, u16 af,
+			     const union nf_inet_addr *daddr, unsigned int flags,
+			     union nf_inet_addr *saddr, bool *local)
+{
+	u8 fl_flags = (flags & IPVS_RT_KNOWN_NH) ? FLOWI_FLAG_KNOWN_NH : 0;
+
+	if (af == AF_INET6) {
+		struct flowi6 fl6 = {
+			.daddr = daddr->in6,
+			.flowi6_mark = skb->mark,
+			.flowi6_flags = fl_flags,
+		};
+		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
+
+		if (dst->error)
+			goto err6;
+		*local = dst->dev && (dst->dev->flags & IFF_LOOPBACK);
+		if (saddr && !*local) {
+			if (ipv6_addr_any(&fl6.saddr) &&
+			    ipv6_dev_get_saddr(net, ip6_dst_idev(dst)->dev, &fl6.daddr, 0,
+					       &fl6.saddr) < 0)
+				goto err6;
+			saddr->in6 = fl6.saddr;
+		}
+		return dst;
+err6:
+		dst_release(dst);
+		return NULL;
+	} else {
+		/* The TOS of an IPv6 packet tunnelled over IPv4 is not ours to use. */
+		struct flowi4 fl4 = {
+			.daddr = daddr->ip,
+			.flowi4_tos = ip_hdr(skb)->version == 4 ? RT_TOS(ip_hdr(skb)->tos) : 0,
+			.flowi4_mark = skb->mark,
+			.flowi4_flags = fl_flags,
+		};
+		struct rtable *rt = ip_route_output_key(net, &fl4);
+
+		if (IS_ERR(rt))
+			return NULL;
+		*local = rt->rt_flags & RTCF_LOCAL;
+		if (saddr)
+			saddr->ip = fl4.saddr;
+		return &rt->dst;
+	}
+}
+
+/* No route to the real server: tell the sender, as a router would. */
+void ipvs_unreach(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af)
+{
+	if (!skb->dev)
+		skb->dev = dp->net->loopback_dev;
+	if (af == AF_INET6)
+		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0);
+	else
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+}
+
+/*
+ * Does the packet (family @af) fit @mtu? If not, tell the sender (unless
+ * the packet is itself an ICMP error) and return false. A reassembled
+ * packet is judged by its largest fragment, as upstream does.
+ */
+bool ipvs_mtu_ok(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af, u32 mtu, bool icmp)
+{
+	if (af == AF_INET6) {
+		bool big;
+
+		if (IP6CB(skb)->frag_max_size)
+			big = IP6CB(skb)->frag_max_size > mtu;
+		else
+			big = skb->len > mtu && !skb_is_gso(skb);
+		if (!big)
+			return true;
+		if (!skb->dev)
+			skb->dev = dp->net->loopback_dev;
+		if (!icmp)
+			icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+		return false;
+	}
+
+	if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) || icmp)
+		return true;
+	if (IPCB(skb)->frag_max_size ? IPCB(skb)->frag_max_size <= mtu :
+	    (skb->len <= mtu || skb_is_gso(skb)))
+		return true;
+	if (!skb->dev)
+		skb->dev = dp->net->loopback_dev;
+	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+	return false;
+}
+
+/*
+ * The director is a hop on the way to the real server: decrement the TTL
+ * (hop limit) of the packet, or answer "time exceeded" and return false
+ * when it runs out, as upstream IPVS does for every non-local transmit.
+ */
+bool ipvs_decrement_ttl(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af,
+			struct dst_entry *dst)
+{
+	if (af == AF_INET6) {
+		if (ipv6_hdr(skb)->hop_limit <= 1) {
+			/* The error's source: the outgoing device's address. */
+			skb->dev = dst->dev;
+			icmpv6_send(skb, ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT, 0);
+			return false;
+		}
+		if (skb_ensure_writable(skb, sizeof(struct ipv6hdr)))
+			return false;
+		ipv6_hdr(skb)->hop_limit--;
+		return true;
+	}
+	if (ip_hdr(skb)->ttl <= 1) {
+		if (!skb->dev)
+			skb->dev = dp->net->loopback_dev;
+		icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+		return false;
+	}
+	if (skb_ensure_writable(skb, sizeof(struct iphdr)))
+		return false;
+	ip_decrease_ttl(ip_hdr(skb));
+	return true;
+}
+
+/*
+ * Hand a packet whose IP header is final to @dst (consumed) through
+ * LOCAL_OUT, so output filtering applies, marked as IPVS's own. @local:
+ * the real server is this host, the packet goes on to LOCAL_IN (or loops
+ * back from LOCAL_OUT) with its original route.
+ */
+unsigned int ipvs_xmit_send(struct ipvs_dp_net *dp, struct sk_buff *skb,
+			    const struct ipvs_conn *cp, struct dst_entry *dst, bool local)
+{
+	ipvs_nfct_after_xmit(skb, cp, true);
+
+	if (local) {
+		dst_release(dst);
+		return NF_ACCEPT;
+	}
+
+	/* A socket found by early demux for the VIP is not ours any more;
+	 * skb->dev is NULL for packets of local sockets (LOCAL_OUT).
+	 */
+	if (skb->dev)
+		skb_orphan(skb);
+	skb_dst_drop(skb);
+	skb_dst_set(skb, dst);
+	skb_forward_csum(skb);
+
+	NF_HOOK(cp->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4, NF_INET_LOCAL_OUT, dp->net,
+		NULL, skb, NULL, dst->dev, dst_output);
+	return NF_STOLEN;
+}

@@ -1,0 +1,21 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tunnelling with --tun-type gre: plain GRE (gre0/ip6gre0 on the real servers),
+# IPv4 in IPv4, IPv6 in IPv6, and IPv4 again with --tun-csum: rr over TCP,
+# UDP answered from the VIP, byte-exact transfers with the replies bypassing
+# the director, the real servers' tunnel devices counting; ICMP errors about
+# replies passed through the tunnel and errors about the tunnel packets
+# relayed to the client. Stock module first, then ours (tests/lib/tun.sh).
+#
+#   c 10.0.0.2 --+                 one Ethernet segment (tests/lib/lan.sh)
+#   d 10.0.0.1 --+-- br0 --+-- r1 10.0.0.11 (VIP on lo, gre0/ip6gre0)
+#   VIP .100     |         +-- r2 10.0.0.12
+. "$IPVSNG_TOP/tests/lib/vm.sh"
+. "$IPVSNG_TOP/tests/lib/nat.sh"
+. "$IPVSNG_TOP/tests/lib/lan.sh"
+. "$IPVSNG_TOP/tests/lib/tun.sh"
+
+R=/tmp/tun-gre
+mkdir -p $R
+tun_encap_main gre --tun-csum
