@@ -8,8 +8,9 @@
  *                             is expired on its next packet (and by the
  *                             collector) instead of having its packets
  *                             dropped. Default 0.
- *   expire_quiescent_template accepted and stored; there are no persistence
- *                             templates yet, so it has no effect.
+ *   expire_quiescent_template 1: a persistence template whose real server
+ *                             has weight 0 stops pinning clients to it on
+ *                             their next connection. Default 0.
  *   conn_reuse_mode           1 (default): a SYN reusing the ports of a
  *                             TIME_WAIT/CLOSE connection starts a new,
  *                             rescheduled one; bit 2 also for FIN_WAIT

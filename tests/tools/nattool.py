@@ -88,9 +88,10 @@ def udp_server(name, port):
         s.sendto(name.encode() + b' ' + data, peer)
 
 
-def tcp_get(host, port, n):
+def tcp_get(host, port, n, src=None):
     for _ in range(n):
-        with socket.create_connection((host, port), timeout=10) as c:
+        with socket.create_connection((host, port), timeout=10,
+                                      source_address=(src, 0) if src else None) as c:
             buf = b''
             while not buf.endswith(b'\n'):
                 d = c.recv(100)
@@ -100,8 +101,10 @@ def tcp_get(host, port, n):
             print(buf.decode().strip())
 
 
-def udp_ask(host, port, n, size=0):
+def udp_ask(host, port, n, size=0, src=None):
     s = socket.socket(family(host), socket.SOCK_DGRAM)
+    if src:
+        s.bind((src, 0))
     s.settimeout(2)
     s.connect((host, port))
     names = collections.Counter()
@@ -125,6 +128,23 @@ def udp_ask(host, port, n, size=0):
     print('sent %d recv %d' % (n, recv))
     for k in sorted(names):
         print('%s %d' % (k, names[k]))
+
+
+def udp_send(host, port, n):
+    s = socket.socket(family(host), socket.SOCK_DGRAM)
+    s.connect((host, port))
+    for i in range(n):
+        s.send(struct.pack('!I', i))
+        time.sleep(0.002)
+    print('sent %d' % n)
+
+
+def udp_log(name, port, path):
+    s = listen_any(port, socket.SOCK_DGRAM)
+    while True:
+        data, peer = s.recvfrom(65535)
+        with open(path, 'a') as f:
+            f.write('%s %s %d\n' % (name, peer[0], len(data)))
 
 
 def udp_refused(host, port):
@@ -202,9 +222,14 @@ def main(a):
     elif cmd == 'udp-server':
         udp_server(a[1], int(a[2]))
     elif cmd == 'tcp-get':
-        tcp_get(a[1], int(a[2]), int(a[3]))
+        tcp_get(a[1], int(a[2]), int(a[3]), a[4] if len(a) > 4 else None)
     elif cmd == 'udp-ask':
-        udp_ask(a[1], int(a[2]), int(a[3]), int(a[4]) if len(a) > 4 else 0)
+        udp_ask(a[1], int(a[2]), int(a[3]), int(a[4]) if len(a) > 4 else 0,
+                a[5] if len(a) > 5 else None)
+    elif cmd == 'udp-send':
+        udp_send(a[1], int(a[2]), int(a[3]))
+    elif cmd == 'udp-log':
+        udp_log(a[1], int(a[2]), a[3])
     elif cmd == 'udp-refused':
         udp_refused(a[1], int(a[2]))
     elif cmd == 'hold-echo':
