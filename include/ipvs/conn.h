@@ -103,6 +103,7 @@ struct ipvs_dp_sysctl {
 	int	conntrack;
 	int	snat_reroute;
 	int	sloppy_tcp;
+	int	sloppy_sctp;
 	int	nat_icmp_send;
 	int	conn_max;		/* ipvs-ng: connection ceiling */
 };

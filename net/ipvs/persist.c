@@ -43,7 +43,9 @@
 
 #define IPVS_FTPPORT	cpu_to_be16(21)
 
-/* Write back a re-arming computed by ipvs_conn_expires(); under ct->lock. */
+/* Write back the re-arming ipvs_conn_expires() computes for instant @now
+ * (the current time, or when a controlled connection died); under ct->lock.
+ */
 void ipvs_tmpl_extend(struct ipvs_conn *ct, unsigned long now)
 {
 	lockdep_assert_held(&ct->lock);
@@ -94,9 +96,16 @@ bool ipvs_conn_control_add(struct ipvs_conn *cp, struct ipvs_conn *ct)
 void ipvs_conn_control_del(struct ipvs_conn *cp)
 {
 	struct ipvs_conn *ct = cp->control;
+	unsigned long gone = jiffies;
+
+	/* The collector reaps a connection up to a second after it expired:
+	 * it stopped holding the template at its expiry, not now.
+	 */
+	if (ipvs_conn_expired(cp, gone))
+		gone = READ_ONCE(cp->expires);
 
 	spin_lock_bh(&ct->lock);
-	ipvs_tmpl_extend(ct, jiffies);
+	ipvs_tmpl_extend(ct, gone);
 	ct->n_control--;
 	spin_unlock_bh(&ct->lock);
 }

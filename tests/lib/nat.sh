@@ -93,10 +93,11 @@ bg() {
 	NAT_PIDS+=($!)
 }
 
-# listening NS PROTO PORT: something listens on PORT (tcp|udp) in NS.
+# listening NS PROTO PORT: something listens on PORT (tcp|udp|sctp) in NS.
 listening() {
 	local flag=-tln
 	[ "$2" = udp ] && flag=-uln
+	[ "$2" = sctp ] && flag=-Sln
 	ns "$1" ss -H $flag "sport = :$3" | grep -q .
 }
 

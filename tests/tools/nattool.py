@@ -13,6 +13,15 @@
   nattool.py udp-ask HOST PORT N [SIZE]     N request/response datagrams on one
                                             socket; prints "sent S recv R" and a
                                             name histogram; SIZE pads requests
+  nattool.py sctp-server NAME PORT          SCTP (one-to-one): each association
+                                            gets "NAME\\n", then its data echoed
+  nattool.py sctp-get HOST PORT N SIZE      N associations: read the name, send
+                                            SIZE random bytes, compare the echo;
+                                            prints "NAME ok" or "NAME bad" each
+  nattool.py sctp-crc IFACE SECS           watch IFACE for SECS seconds; check
+                                            the CRC32c of every SCTP packet
+                                            received; prints "watching", then
+                                            "sctp N bad M"
   nattool.py udp-refused HOST PORT          one datagram on a connected socket;
                                             prints "refused" on ICMP unreachable
   nattool.py hold HOST PORT N SECS          open N concurrent connections, read
@@ -88,17 +97,21 @@ def udp_server(name, port):
         s.sendto(name.encode() + b' ' + data, peer)
 
 
+def read_name(c):
+    buf = b''
+    while not buf.endswith(b'\n'):
+        d = c.recv(100)
+        if not d:
+            break
+        buf += d
+    return buf.decode().strip()
+
+
 def tcp_get(host, port, n, src=None):
     for _ in range(n):
         with socket.create_connection((host, port), timeout=10,
                                       source_address=(src, 0) if src else None) as c:
-            buf = b''
-            while not buf.endswith(b'\n'):
-                d = c.recv(100)
-                if not d:
-                    break
-                buf += d
-            print(buf.decode().strip())
+            print(read_name(c))
 
 
 def udp_ask(host, port, n, size=0, src=None):
@@ -145,6 +158,97 @@ def udp_log(name, port, path):
         data, peer = s.recvfrom(65535)
         with open(path, 'a') as f:
             f.write('%s %s %d\n' % (name, peer[0], len(data)))
+
+
+def sctp_server(name, port):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.bind(('::', port))
+    s.listen(64)
+
+    def serve(c):
+        with c:
+            c.settimeout(30)
+            try:
+                c.sendall((name + '\n').encode())
+                while True:
+                    d = c.recv(65536)
+                    if not d:
+                        break
+                    c.sendall(d)
+            except OSError:
+                pass
+    while True:
+        c, _ = s.accept()
+        threading.Thread(target=serve, args=(c,), daemon=True).start()
+
+
+def sctp_get(host, port, n, size):
+    import os
+    for _ in range(n):
+        c = socket.socket(family(host), socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+        c.settimeout(20)
+        c.connect((host, port))
+        name = read_name(c)
+        data = os.urandom(size)
+        c.sendall(data)
+        back = b''
+        try:
+            while len(back) < size:
+                d = c.recv(65536)
+                if not d:
+                    break
+                back += d
+        except OSError:
+            pass
+        c.close()
+        print('%s %s' % (name, 'ok' if back == data else 'bad'), flush=True)
+
+
+def crc32c(data):
+    table = crc32c.table
+    if table is None:
+        table = crc32c.table = []
+        for i in range(256):
+            c = i
+            for _ in range(8):
+                c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+            table.append(c)
+    c = 0xFFFFFFFF
+    for b in data:
+        c = table[(c ^ b) & 0xFF] ^ (c >> 8)
+    return c ^ 0xFFFFFFFF
+
+
+crc32c.table = None
+
+
+def sctp_crc(iface, secs):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+    s.bind((iface, 0))
+    s.settimeout(0.2)
+    print('watching', flush=True)
+    n = bad = 0
+    deadline = time.time() + secs
+    while time.time() < deadline:
+        try:
+            f, addr = s.recvfrom(65535)
+        except socket.timeout:
+            continue
+        if addr[2] == socket.PACKET_OUTGOING:
+            continue    # ours may leave the CRC to the device
+        eth = struct.unpack('!H', f[12:14])[0]
+        if eth == 0x0800 and f[23] == 132:
+            sctp = f[14 + (f[14] & 15) * 4:14 + struct.unpack('!H', f[16:18])[0]]
+        elif eth == 0x86DD and f[20] == 132:
+            sctp = f[54:54 + struct.unpack('!H', f[18:20])[0]]
+        else:
+            continue
+        n += 1
+        if struct.pack('<I', crc32c(sctp[:8] + bytes(4) + sctp[12:])) != sctp[8:12]:
+            bad += 1
+    print('sctp %d bad %d' % (n, bad), flush=True)
 
 
 def udp_refused(host, port):
@@ -230,6 +334,12 @@ def main(a):
         udp_send(a[1], int(a[2]), int(a[3]))
     elif cmd == 'udp-log':
         udp_log(a[1], int(a[2]), a[3])
+    elif cmd == 'sctp-server':
+        sctp_server(a[1], int(a[2]))
+    elif cmd == 'sctp-get':
+        sctp_get(a[1], int(a[2]), int(a[3]), int(a[4]))
+    elif cmd == 'sctp-crc':
+        sctp_crc(a[1], float(a[2]))
     elif cmd == 'udp-refused':
         udp_refused(a[1], int(a[2]))
     elif cmd == 'hold-echo':

@@ -120,15 +120,24 @@ case_udp() {
 		wait_for "template re-armed" 15 tmpl_rearmed $CL3:0
 }
 
+# An unknown persistence engine is refused, nothing added.
+case_pe() {
+	local ph=$1
+	{ "$IPVSADM" -A -u $VIP:5060 -s rr -p 60 --pe nosuch; echo "status $?"; } >$R/$ph.pe 2>&1
+	"$IPVSADM" -Ln | tail -n +4 >>$R/$ph.pe
+	check "$ph: --pe nosuch refused" grep -q "status [1-9]" $R/$ph.pe
+}
+
 for ph in stock ours; do
 	ipvs_phase $ph || { not_ok "load $ph module"; continue; }
+	case_pe $ph
 	case_tcp $ph v4
 	case_tcp $ph v6
 	case_udp $ph
 	nat_cleanup
 done
 
-for f in v4.tmpl v4.pconn v4.quiescent v6.tmpl v6.pconn v6.quiescent; do
+for f in pe v4.tmpl v4.pconn v4.quiescent v6.tmpl v6.pconn v6.quiescent; do
 	check_same "stock and ours: $f" $R/stock.$f $R/ours.$f
 done
 check "ours: ip_vs unloads" ipvs_unload
