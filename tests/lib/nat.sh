@@ -128,6 +128,11 @@ stat_field() {
 		'$2 == s { print $(f + 2); exit }'
 }
 
+# stat_is SVC FIELD VALUE: one number of stat_field is VALUE.
+stat_is() {
+	[ "$(stat_field "$1" "$2")" = "$3" ]
+}
+
 # More client addresses, for tests that tell client networks apart
 # (persistence): CL2 shares CL1's /24 (and /64), CL3 is another network,
 # routed by the director over the same link.
@@ -167,4 +172,18 @@ templates() {
 # tmpl_secs SOURCE: seconds left on the template of SOURCE (-Lnc mm:ss).
 tmpl_secs() {
 	vs -Lnc | awk -v s="$1" 'NR > 2 && $4 == s { split($2, t, ":"); print t[1] * 60 + t[2]; exit }'
+}
+
+# phases_done DIR NAME...: the end of a differential test: DIR/stock.NAME
+# and DIR/ours.NAME are identical for each NAME, ours unloads, the kernel
+# log is clean; prints the TAP plan.
+phases_done() {
+	local dir=$1 f
+	shift
+	for f; do
+		check_same "stock and ours: $f" "$dir/stock.$f" "$dir/ours.$f"
+	done
+	check "ours: ip_vs unloads" ipvs_unload
+	check "kernel log clean" kernel_clean
+	tap_done
 }

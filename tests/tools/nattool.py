@@ -13,14 +13,14 @@
   nattool.py udp-ask HOST PORT N [SIZE]     N request/response datagrams on one
                                             socket; prints "sent S recv R" and a
                                             name histogram; SIZE pads requests
-  nattool.py sctp-server NAME PORT          SCTP (one-to-one): each association
+  nattool.py sctp-server NAME PORT ADDR     SCTP (one-to-one): each association
                                             gets "NAME\\n", then its data echoed
   nattool.py sctp-get HOST PORT N SIZE      N associations: read the name, send
                                             SIZE random bytes, compare the echo;
                                             prints "NAME ok" or "NAME bad" each
-  nattool.py sctp-crc IFACE SECS           watch IFACE for SECS seconds; check
-                                            the CRC32c of every SCTP packet
-                                            received; prints "watching", then
+  nattool.py sctp-crc IFACE SECS DST       watch IFACE for SECS seconds; check
+                                            the CRC32c of every SCTP packet to
+                                            DST; prints "watching", then
                                             "sctp N bad M"
   nattool.py udp-refused HOST PORT          one datagram on a connected socket;
                                             prints "refused" on ICMP unreachable
@@ -160,11 +160,12 @@ def udp_log(name, port, path):
             f.write('%s %s %d\n' % (name, peer[0], len(data)))
 
 
-def sctp_server(name, port):
-    s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+def sctp_server(name, port, addr):
+    # One bound address: the INIT ACK then lists none, so the client never
+    # probes the real server's own address around the director.
+    s = socket.socket(family(addr), socket.SOCK_STREAM, socket.IPPROTO_SCTP)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-    s.bind(('::', port))
+    s.bind((addr, port))
     s.listen(64)
 
     def serve(c):
@@ -224,24 +225,27 @@ def crc32c(data):
 crc32c.table = None
 
 
-def sctp_crc(iface, secs):
+def sctp_crc(iface, secs, dst):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
     s.bind((iface, 0))
     s.settimeout(0.2)
+    want = socket.inet_pton(family(dst), dst)
+    buf = bytearray(262144)
     print('watching', flush=True)
     n = bad = 0
     deadline = time.time() + secs
     while time.time() < deadline:
         try:
-            f, addr = s.recvfrom(65535)
-        except socket.timeout:
+            size = s.recv_into(buf)
+        except (socket.timeout, OSError):
             continue
-        if addr[2] == socket.PACKET_OUTGOING:
-            continue    # ours may leave the CRC to the device
+        f = bytes(buf[:size])
+        # Only what is received: our own packets may leave the CRC to
+        # the device.
         eth = struct.unpack('!H', f[12:14])[0]
-        if eth == 0x0800 and f[23] == 132:
+        if eth == 0x0800 and f[23] == 132 and f[30:34] == want:
             sctp = f[14 + (f[14] & 15) * 4:14 + struct.unpack('!H', f[16:18])[0]]
-        elif eth == 0x86DD and f[20] == 132:
+        elif eth == 0x86DD and f[20] == 132 and f[38:54] == want:
             sctp = f[54:54 + struct.unpack('!H', f[18:20])[0]]
         else:
             continue
@@ -335,11 +339,11 @@ def main(a):
     elif cmd == 'udp-log':
         udp_log(a[1], int(a[2]), a[3])
     elif cmd == 'sctp-server':
-        sctp_server(a[1], int(a[2]))
+        sctp_server(a[1], int(a[2]), a[3])
     elif cmd == 'sctp-get':
         sctp_get(a[1], int(a[2]), int(a[3]), int(a[4]))
     elif cmd == 'sctp-crc':
-        sctp_crc(a[1], float(a[2]))
+        sctp_crc(a[1], float(a[2]), a[3])
     elif cmd == 'udp-refused':
         udp_refused(a[1], int(a[2]))
     elif cmd == 'hold-echo':

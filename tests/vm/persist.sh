@@ -137,9 +137,4 @@ for ph in stock ours; do
 	nat_cleanup
 done
 
-for f in pe v4.tmpl v4.pconn v4.quiescent v6.tmpl v6.pconn v6.quiescent; do
-	check_same "stock and ours: $f" $R/stock.$f $R/ours.$f
-done
-check "ours: ip_vs unloads" ipvs_unload
-check "kernel log clean" kernel_clean
-tap_done
+phases_done $R pe v4.tmpl v4.pconn v4.quiescent v6.tmpl v6.pconn v6.quiescent

@@ -37,18 +37,18 @@ established() {
 }
 
 case_sctp() {
-	local ph=$1 v=$2 vip=$VIP host=$VIP rs1=$RS1 rs2=$RS2 out
+	local ph=$1 v=$2 vip=$VIP host=$VIP rs1=$RS1 rs2=$RS2 a1=$RS1 cl=$CL1 out
 	if [ "$v" = v6 ]; then
-		vip=[$VIP6] host=$VIP6 rs1=[$RS1_6] rs2=[$RS2_6]
+		vip=[$VIP6] host=$VIP6 rs1=[$RS1_6] rs2=[$RS2_6] a1=$RS1_6 cl=$CL1_6
 	fi
 	vs -A --sctp-service $vip:5000 -s rr
 	vs -a --sctp-service $vip:5000 -r $rs1:5001 -m
 	vs -a --sctp-service $vip:5000 -r $rs2:5001 -m
 
 	local w1 w2 h
-	ns r1 timeout 60 python3 "$NATTOOL" sctp-crc veth-r1 12 >$R/$ph.$v.crc-r1 &
+	ns r1 timeout 60 python3 "$NATTOOL" sctp-crc veth-r1 12 $a1 >$R/$ph.$v.crc-r1 &
 	w1=$!
-	ns c timeout 60 python3 "$NATTOOL" sctp-crc veth-c 12 >$R/$ph.$v.crc-c &
+	ns c timeout 60 python3 "$NATTOOL" sctp-crc veth-c 12 $cl >$R/$ph.$v.crc-c &
 	w2=$!
 	wait_for "crc watchers" 20 watching $R/$ph.$v.crc-r1 $R/$ph.$v.crc-c
 	out=$(ns c timeout 60 python3 "$NATTOOL" sctp-get $host 5000 4 65536 | sort | uniq -c |
@@ -74,6 +74,9 @@ time.sleep(4)
 	h=$!
 	check "$ph $v: a live association is ESTABLISHED" wait_for established 20 established
 	wait $h
+	wait_for conns 10 stat_is $vip:5000 1 5 ||
+		diag "$(vs -Ln --stats --exact)"
+	check_eq "$ph $v: 5 associations counted" 5 "$(stat_field $vip:5000 1)"
 	vs -Ln --stats --exact | awk '$1 == "SCTP" || $1 == "->" { print $1, $2, $3 }' \
 		>$R/$ph.$v.stats
 	vs -D --sctp-service $vip:5000
@@ -84,8 +87,10 @@ for ph in stock ours; do
 	ipvs_phase $ph || { not_ok "load $ph module"; continue; }
 	nat_cleanup
 	nat_setup || { not_ok "$ph: setup"; continue; }
-	bg r1 python3 "$NATTOOL" sctp-server r1 5001
-	bg r2 python3 "$NATTOOL" sctp-server r2 5001
+	bg r1 python3 "$NATTOOL" sctp-server r1 5001 $RS1
+	bg r1 python3 "$NATTOOL" sctp-server r1 5001 $RS1_6
+	bg r2 python3 "$NATTOOL" sctp-server r2 5001 $RS2
+	bg r2 python3 "$NATTOOL" sctp-server r2 5001 $RS2_6
 	wait_for "r1 sctp" 20 listening r1 sctp 5001 && wait_for "r2 sctp" 20 listening r2 sctp 5001 ||
 		not_ok "$ph: sctp servers"
 	case_sctp $ph v4
@@ -93,9 +98,4 @@ for ph in stock ours; do
 	nat_cleanup
 done
 
-for f in v4.closed v4.stats v6.closed v6.stats; do
-	check_same "stock and ours: $f" $R/stock.$f $R/ours.$f
-done
-check "ours: ip_vs unloads" ipvs_unload
-check "kernel log clean" kernel_clean
-tap_done
+phases_done $R v4.closed v4.stats v6.closed v6.stats
