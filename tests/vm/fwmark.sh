@@ -9,7 +9,8 @@
 #    alternate between the servers under rr, each reaching the port it asked;
 #  - the same mark persistent (the classic http+https stickiness): both
 #    ports of one client reach one server, another client network the
-#    other one; the single <IPPROTO_IP, fwmark> template as -Lnc lists it.
+#    other one; the single <IPPROTO_IP, fwmark> template as -Lnc lists it;
+#  - a persistent port-zero TCP service does the same for every port.
 #
 #   ns c (client)           ns d (director: marks, IPVS)        ns r1, r2
 #   10.0.1.2, 10.0.5.2 ---- VIP 10.0.1.100, fd00:1::100
@@ -82,6 +83,22 @@ case_fwmark() {
 	vs -D -f $mark $fam
 }
 
+# Not a mark but the same idea: a persistent port-zero service (every
+# port of the VIP) keeps a client's ports on one server.
+case_port0() {
+	local ph=$1 s80 s443
+	vs -A -t $VIP:0 -s rr -p 60
+	vs -a -t $VIP:0 -r $RS1 -m
+	vs -a -t $VIP:0 -r $RS2 -m
+	s80=$(server_of $VIP 80 3 $CL1)
+	s443=$(server_of $VIP 443 3 $CL1)
+	check "$ph port 0: port 80 of one client, one server ($s80)" \
+		test "$s80" = r1 -o "$s80" = r2
+	check_eq "$ph port 0: port 443 of that client, the same server" "$s80-443" "$s443"
+	templates | sed "s/$RS1/RS/g; s/$RS2/RS/g" >$R/$ph.port0.tmpl
+	vs -D -t $VIP:0
+}
+
 for ph in stock ours; do
 	ipvs_phase $ph || { not_ok "load $ph module"; continue; }
 	nat_cleanup
@@ -89,7 +106,9 @@ for ph in stock ours; do
 		{ not_ok "$ph: setup"; continue; }
 	case_fwmark $ph v4
 	case_fwmark $ph v6
+	ns d nft delete table ip ipvsmark
+	case_port0 $ph
 	nat_cleanup
 done
 
-phases_done $R v4.stats v4.tmpl v6.stats v6.tmpl
+phases_done $R v4.stats v4.tmpl v6.stats v6.tmpl port0.tmpl
