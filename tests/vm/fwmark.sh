@@ -53,9 +53,10 @@ hist() {
 }
 
 case_fwmark() {
-	local ph=$1 v=$2 mark=1 host=$VIP rs1=$RS1 rs2=$RS2 c1=$CL1 c3=$CL3 fam= a b s80 s443 s3
+	local ph=$1 v=$2 mark=1 host=$VIP rs1=$RS1 rs2=$RS2 c1=$CL1 c3=$CL3 fam= sf=1
+	local a b s80 s443 s3
 	if [ "$v" = v6 ]; then
-		mark=2 host=$VIP6 rs1=$RS1_6 rs2=$RS2_6 c1=$CL1_6 c3=$CL3_6 fam=-6
+		mark=2 host=$VIP6 rs1=$RS1_6 rs2=$RS2_6 c1=$CL1_6 c3=$CL3_6 fam=-6 sf=2
 	fi
 	vs -A -f $mark $fam -s rr
 	vs -a -f $mark $fam -r $rs1 -m
@@ -66,7 +67,8 @@ case_fwmark() {
 	check_eq "$ph $v: port 443 of the mark alternates, reaching port 443" \
 		"r1-443 5 r2-443 5 " "$b"
 	# The stock module publishes its counters every 2 s: wait for them.
-	check "$ph $v: 20 connections counted" wait_for conns 10 stat_is $mark 1 20
+	# (An IPv6 mark's line has one more column, "FWM  2 IPv6".)
+	check "$ph $v: 20 connections counted" wait_for conns 10 stat_is $mark $sf 20
 	vs -Ln --stats --exact | awk '$1 == "FWM" || $1 == "->" { print $1, $3 }' >$R/$ph.$v.stats
 
 	vs -E -f $mark $fam -s rr -p 60
@@ -78,7 +80,9 @@ case_fwmark() {
 	s3=$(server_of $host 443 5 $c3)
 	check_eq "$ph $v: persistent: another client, the other server" \
 		"$([ "$s80" = r1 ] && echo r2 || echo r1)-443" "$s3"
-	templates | sed "s/$RS1/RS/g; s/$RS2/RS/g; s/$RS1_6/RS/g; s/$RS2_6/RS/g" >$R/$ph.$v.tmpl
+	# This family's templates (the IPv4 case's outlive its service).
+	templates | awk -v v6="$fam" '(substr($3, 1, 1) == "[") == (v6 != "")' |
+		sed "s/$RS1/RS/g; s/$RS2/RS/g; s/$RS1_6/RS/g; s/$RS2_6/RS/g" >$R/$ph.$v.tmpl
 	check_eq "$ph $v: one fwmark template per client" 2 "$(wc -l <$R/$ph.$v.tmpl)"
 	vs -D -f $mark $fam
 }
