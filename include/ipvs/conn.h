@@ -9,6 +9,12 @@
  * request (client -> VIP: compare vaddr:vport) and a reply (real server ->
  * client: compare daddr:dport) hash to the same chain; the compare function
  * decides by direction. See conn.c for the design and its locking rules.
+ *
+ * A persistence template (IP_VS_CONN_F_TEMPLATE, persist.c) is an entry of
+ * the same table that pins a client network to a real server: <af, proto
+ * (IPPROTO_IP for fwmark), masked caddr, cport 0, vaddr (or the fwmark),
+ * vport (or 0)>. Connections scheduled through it point at it (@control)
+ * and keep it alive (@n_control).
  */
 #ifndef _IPVS_CONN_H
 #define _IPVS_CONN_H
@@ -45,8 +51,25 @@ struct ipvs_conn {
 	u32			timeout;	/* jiffies, of the current state */
 	spinlock_t		lock;		/* state, INACTIVE/NOOUTPUT flags */
 	struct ipvs_dest	*dest;		/* holds a reference */
+	struct ipvs_conn	*control;	/* our template, if any */
+	int			n_control;	/* template: controlled conns, @lock */
 	struct rcu_head		rcu;
 };
+
+/* ipvs-ng private flag (no upstream value): a template whose real server
+ * became unusable; it matches no lookup and shows its ports as 65535, as
+ * upstream's invalidated templates do. Set under @lock.
+ */
+#define IPVS_CONN_F_TMPL_INVALID	0x80000000
+
+/* A template past its timeout that still controls connections lives on
+ * by this much at a time, as upstream.
+ */
+#define IPVS_TMPL_REARM		(60 * HZ)
+
+/* Template states, shown by name in /proc/net/ip_vs_conn as upstream. */
+#define IPVS_CTPL_S_NONE	0
+#define IPVS_CTPL_S_ASSURED	1
 
 static inline unsigned int ipvs_conn_fwd(const struct ipvs_conn *cp)
 {
@@ -58,6 +81,20 @@ static inline bool ipvs_conn_expired(const struct ipvs_conn *cp, unsigned long n
 	return time_after_eq(now, READ_ONCE(cp->expires));
 }
 
+static inline bool ipvs_conn_is_tmpl(const struct ipvs_conn *cp)
+{
+	return cp->flags & IP_VS_CONN_F_TEMPLATE;
+}
+
+/* Gone for lookups and listings? A template outlives its timeout while it
+ * still controls connections (upstream re-arms it 60 s at a time).
+ */
+static inline bool ipvs_conn_dead(const struct ipvs_conn *cp, unsigned long now)
+{
+	return ipvs_conn_expired(cp, now) &&
+	       (!ipvs_conn_is_tmpl(cp) || !READ_ONCE(cp->n_control));
+}
+
 /* Per-namespace sysctls (sysctl.c), read locklessly by the packet path. */
 struct ipvs_dp_sysctl {
 	int	expire_nodest_conn;
@@ -66,6 +103,7 @@ struct ipvs_dp_sysctl {
 	int	conntrack;
 	int	snat_reroute;
 	int	sloppy_tcp;
+	int	sloppy_sctp;
 	int	nat_icmp_send;
 	int	conn_max;		/* ipvs-ng: connection ceiling */
 };
@@ -105,6 +143,21 @@ struct ipvs_conn_key {
 	u16				af;
 	u8				protocol;
 	u8				dir;	/* IPVS_DIR_INPUT or _OUTPUT */
+	u8				tmpl;	/* look for a template (input) */
+};
+
+/* What a new entry is made of (the real server comes from the dest). */
+struct ipvs_conn_param {
+	const union nf_inet_addr	*caddr;
+	const union nf_inet_addr	*vaddr;
+	__be16				cport;
+	__be16				vport;
+	__be16				dport;
+	u16				af;
+	u8				protocol;
+	u32				flags;	/* IP_VS_CONN_F_TEMPLATE, _ONE_PACKET */
+	u32				timeout; /* jiffies, first timeout */
+	struct ipvs_conn		*ct;	/* template controlling the new entry */
 };
 
 /* conn.c */
@@ -119,10 +172,25 @@ struct ipvs_conn *ipvs_conn_in_get(struct ipvs_dp_net *dp, u16 af, u8 proto,
 struct ipvs_conn *ipvs_conn_out_get(struct ipvs_dp_net *dp, u16 af, u8 proto,
 				    const union nf_inet_addr *caddr, __be16 cport,
 				    const union nf_inet_addr *daddr, __be16 dport);
-struct ipvs_conn *ipvs_conn_new(struct ipvs_dp_net *dp, const struct ipvs_iphdr *iph,
-				struct ipvs_service *svc, struct ipvs_dest *dest);
+struct ipvs_conn *ipvs_conn_tmpl_get(struct ipvs_dp_net *dp, u16 af, u8 proto,
+				     const union nf_inet_addr *caddr,
+				     const union nf_inet_addr *vaddr, __be16 vport);
+struct ipvs_conn *ipvs_conn_new(struct ipvs_dp_net *dp, const struct ipvs_conn_param *p,
+				struct ipvs_dest *dest);
+void ipvs_conn_release_ops(struct ipvs_conn *cp);
 void ipvs_conn_expire_now(struct ipvs_dp_net *dp, struct ipvs_conn *cp);
 void ipvs_conn_touch(struct ipvs_conn *cp);
+unsigned long ipvs_conn_expires(const struct ipvs_conn *cp, unsigned long now);
+
+/* persist.c: templates and the connections they control. */
+bool ipvs_tmpl_usable(struct ipvs_dp_net *dp, struct ipvs_conn *ct);
+bool ipvs_conn_control_add(struct ipvs_conn *cp, struct ipvs_conn *ct);
+void ipvs_conn_control_del(struct ipvs_conn *cp);
+void ipvs_tmpl_extend(struct ipvs_conn *ct, unsigned long now);
+void ipvs_conn_assure_ct(struct ipvs_conn *cp);
+struct ipvs_conn *ipvs_conn_schedule(struct ipvs_dp_net *dp, struct ipvs_service *svc,
+				     struct sk_buff *skb, const struct ipvs_iphdr *iph,
+				     bool *leave);
 
 /* hooks.c */
 int ipvs_hooks_enable(struct ipvs_dp_net *dp);

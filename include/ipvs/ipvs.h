@@ -123,6 +123,11 @@ struct ipvs_net {
 	unsigned int		num_services;	/* AF_INET */
 	unsigned int		num_services6;	/* AF_INET6 */
 	unsigned int		mixed_af_dests;	/* dest af != service af */
+	/* Services on port 21 and on port 0, for the packet path's fallback
+	 * lookups (written under @lock, read locklessly).
+	 */
+	unsigned int		ftpsvc_count;
+	unsigned int		nullsvc_count;
 
 	/* Deleted destinations kept for revival (dest.c), under @lock. */
 	struct list_head	dest_trash;
@@ -211,6 +216,8 @@ void ipvs_service_uninit(struct ipvs_net *ipvs);
 struct ipvs_service *ipvs_service_find(struct ipvs_net *ipvs, u16 af, u16 protocol,
 				       const union nf_inet_addr *addr, __be16 port);
 struct ipvs_service *ipvs_service_find_fwm(struct ipvs_net *ipvs, u16 af, u32 fwmark);
+struct ipvs_service *ipvs_service_find_pkt(struct ipvs_net *ipvs, u16 af, u32 mark, u16 protocol,
+					   const union nf_inet_addr *addr, __be16 port);
 struct ipvs_service *ipvs_service_lookup(struct ipvs_net *ipvs,
 					 const struct ipvs_service_conf *c);
 int ipvs_service_add(struct ipvs_net *ipvs, const struct ipvs_service_conf *c);

@@ -48,6 +48,7 @@ struct ipvs_proto {
 
 extern const struct ipvs_proto ipvs_proto_tcp;
 extern const struct ipvs_proto ipvs_proto_udp;
+extern const struct ipvs_proto ipvs_proto_sctp;
 
 static inline const struct ipvs_proto *ipvs_proto_get(u8 protocol)
 {
@@ -56,6 +57,8 @@ static inline const struct ipvs_proto *ipvs_proto_get(u8 protocol)
 		return &ipvs_proto_tcp;
 	case IPPROTO_UDP:
 		return &ipvs_proto_udp;
+	case IPPROTO_SCTP:
+		return &ipvs_proto_sctp;
 	default:
 		return NULL;
 	}

@@ -45,6 +45,12 @@
  *    unlinked mark: the destination's active/inactive counters are only
  *    changed under it, and never after the entry was unlinked.
  *  - cp->expires is written locklessly (WRITE_ONCE), last writer wins.
+ *  - Templates (persist.c): a connection scheduled through a template
+ *    points at it (cp->control, set before the connection is hashed) and
+ *    counts in its n_control, changed under the template's lock. A
+ *    template is only unlinked under its own lock with n_control at 0, so
+ *    it outlives every connection that points at it. The one-packet
+ *    connections of -o services are never hashed; their creator frees them.
  */
 #define pr_fmt(fmt) "IPVS: " fmt
 
@@ -59,30 +65,43 @@
 
 static struct kmem_cache *ipvs_conn_cachep __read_mostly;
 
-static u32 ipvs_conn_hash(u16 af, u8 proto, const union nf_inet_addr *caddr, __be16 cport,
-			  u32 seed)
+static u32 ipvs_addr_fold(u16 af, const union nf_inet_addr *addr, u32 seed)
 {
-	u32 a;
-
 	if (af == AF_INET6)
-		a = jhash2((const u32 *)caddr->ip6, 4, seed);
-	else
-		a = (__force u32)caddr->ip;
-	return jhash_3words(a, (__force u32)cport, ((u32)af << 8) | proto, seed);
+		return jhash2((const u32 *)addr->ip6, 4, seed);
+	return (__force u32)addr->ip;
+}
+
+/*
+ * Connections hash on the client side only (see above). Templates all have
+ * cport 0, so they also mix in the virtual side, which never changes once
+ * they are hashed: a client network with templates for many services does
+ * not pile them into one chain.
+ */
+static u32 ipvs_conn_hash(const struct ipvs_conn_key *k, u32 seed)
+{
+	u32 a = ipvs_addr_fold(k->af, k->caddr, seed), b = (__force u32)k->cport;
+
+	if (k->tmpl)
+		b ^= ipvs_addr_fold(k->af, k->oaddr, seed) ^ ((__force u32)k->oport << 16) ^ 1;
+	return jhash_3words(a, b, ((u32)k->af << 8) | k->protocol, seed);
 }
 
 static u32 ipvs_conn_key_hashfn(const void *data, u32 len, u32 seed)
 {
-	const struct ipvs_conn_key *k = data;
-
-	return ipvs_conn_hash(k->af, k->protocol, k->caddr, k->cport, seed);
+	return ipvs_conn_hash(data, seed);
 }
 
 static u32 ipvs_conn_obj_hashfn(const void *data, u32 len, u32 seed)
 {
 	const struct ipvs_conn *cp = data;
+	struct ipvs_conn_key k = {
+		.caddr = &cp->caddr, .oaddr = &cp->vaddr, .cport = cp->cport,
+		.oport = cp->vport, .af = cp->af, .protocol = cp->protocol,
+		.tmpl = ipvs_conn_is_tmpl(cp),
+	};
 
-	return ipvs_conn_hash(cp->af, cp->protocol, &cp->caddr, cp->cport, seed);
+	return ipvs_conn_hash(&k, seed);
 }
 
 /* 0 when @obj is what @arg->key asks for and is still alive. */
@@ -92,7 +111,9 @@ static int ipvs_conn_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
 	const struct ipvs_conn *cp = obj;
 
 	if (cp->cport != k->cport || cp->af != k->af || cp->protocol != k->protocol ||
-	    !ipvs_addr_equal(k->af, &cp->caddr, k->caddr))
+	    ipvs_conn_is_tmpl(cp) != k->tmpl || !ipvs_addr_equal(k->af, &cp->caddr, k->caddr))
+		return 1;
+	if (k->tmpl && (READ_ONCE(cp->flags) & IPVS_CONN_F_TMPL_INVALID))
 		return 1;
 	if (k->dir == IPVS_DIR_INPUT) {
 		if (cp->vport != k->oport || !ipvs_addr_equal(k->af, &cp->vaddr, k->oaddr))
@@ -101,7 +122,7 @@ static int ipvs_conn_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
 		if (cp->dport != k->oport || !ipvs_addr_equal(k->af, &cp->daddr, k->oaddr))
 			return 1;
 	}
-	return ipvs_conn_expired(cp, jiffies);
+	return ipvs_conn_dead(cp, jiffies);
 }
 
 static const struct rhashtable_params ipvs_conn_params = {
@@ -144,6 +165,21 @@ struct ipvs_conn *ipvs_conn_out_get(struct ipvs_dp_net *dp, u16 af, u8 proto,
 	return rhashtable_lookup(&dp->conn_tab, &k, ipvs_conn_params);
 }
 
+/* The persistence template <af, proto, caddr, 0, vaddr, vport>, under
+ * rcu_read_lock(). Invalidated templates are not returned.
+ */
+struct ipvs_conn *ipvs_conn_tmpl_get(struct ipvs_dp_net *dp, u16 af, u8 proto,
+				     const union nf_inet_addr *caddr,
+				     const union nf_inet_addr *vaddr, __be16 vport)
+{
+	struct ipvs_conn_key k = {
+		.caddr = caddr, .oaddr = vaddr, .oport = vport,
+		.af = af, .protocol = proto, .dir = IPVS_DIR_INPUT, .tmpl = 1,
+	};
+
+	return rhashtable_lookup(&dp->conn_tab, &k, ipvs_conn_params);
+}
+
 /* dest->flags is also written by the control plane: change bits atomically
  * so that a concurrent unlink (clearing AVAILABLE) is never undone.
  */
@@ -168,6 +204,11 @@ static void ipvs_conn_bind_dest(struct ipvs_conn *cp, struct ipvs_dest *dest)
 {
 	u32 u = READ_ONCE(dest->u_threshold);
 
+	/* A template is no connection: counted apart, never overloads. */
+	if (ipvs_conn_is_tmpl(cp)) {
+		atomic_inc(&dest->persistconns);
+		return;
+	}
 	if (cp->flags & IP_VS_CONN_F_INACTIVE)
 		atomic_inc(&dest->inactconns);
 	else
@@ -185,6 +226,10 @@ static void ipvs_conn_unbind_dest(struct ipvs_conn *cp)
 	u32 l = READ_ONCE(dest->l_threshold), u = READ_ONCE(dest->u_threshold);
 	unsigned int total;
 
+	if (ipvs_conn_is_tmpl(cp)) {
+		atomic_dec(&dest->persistconns);
+		return;
+	}
 	if (cp->flags & IP_VS_CONN_F_INACTIVE)
 		atomic_dec(&dest->inactconns);
 	else
@@ -223,6 +268,20 @@ void ipvs_conn_state_set(struct ipvs_conn *cp, u8 state, unsigned int timeout, b
 	WRITE_ONCE(cp->timeout, timeout);
 }
 
+/*
+ * When @cp really expires. Upstream re-arms a template that still controls
+ * connections for 60 s each time its timer fires; here the same instants
+ * are computed when someone looks (persist.c writes them back).
+ */
+unsigned long ipvs_conn_expires(const struct ipvs_conn *cp, unsigned long now)
+{
+	unsigned long e = READ_ONCE(cp->expires);
+
+	if (!ipvs_conn_is_tmpl(cp) || time_before(now, e) || !READ_ONCE(cp->n_control))
+		return e;
+	return e + ((now - e) / IPVS_TMPL_REARM + 1) * IPVS_TMPL_REARM;
+}
+
 void ipvs_conn_touch(struct ipvs_conn *cp)
 {
 	unsigned long exp = jiffies + READ_ONCE(cp->timeout);
@@ -240,21 +299,39 @@ static void ipvs_conn_free_rcu(struct rcu_head *head)
 	kmem_cache_free(ipvs_conn_cachep, cp);
 }
 
-/* Remove @cp from the table; false if someone else already did. */
+/*
+ * Remove @cp from the table; false if someone else already did, or if @cp
+ * is a template that still controls connections (those keep pointers to
+ * it; n_control only changes under its lock, see persist.c).
+ */
 static bool ipvs_conn_unlink(struct ipvs_dp_net *dp, struct ipvs_conn *cp)
 {
-	if (rhashtable_remove_fast(&dp->conn_tab, &cp->node, ipvs_conn_params))
-		return false;
-
 	spin_lock_bh(&cp->lock);
+	if (cp->unlinked || cp->n_control ||
+	    rhashtable_remove_fast(&dp->conn_tab, &cp->node, ipvs_conn_params)) {
+		spin_unlock_bh(&cp->lock);
+		return false;
+	}
 	cp->unlinked = 1;
 	ipvs_conn_unbind_dest(cp);
 	spin_unlock_bh(&cp->lock);
 
+	if (cp->control)
+		ipvs_conn_control_del(cp);
 	ipvs_nfct_drop(dp, cp);
 
 	call_rcu(&cp->rcu, ipvs_conn_free_rcu);
 	return true;
+}
+
+/* A one-packet connection, never hashed, after its packet was sent. */
+void ipvs_conn_release_ops(struct ipvs_conn *cp)
+{
+	if (cp->control)
+		ipvs_conn_control_del(cp);
+	ipvs_conn_unbind_dest(cp);
+	refcount_dec(&cp->dest->refcnt);
+	kmem_cache_free(ipvs_conn_cachep, cp);
 }
 
 void ipvs_conn_expire_now(struct ipvs_dp_net *dp, struct ipvs_conn *cp)
@@ -263,19 +340,21 @@ void ipvs_conn_expire_now(struct ipvs_dp_net *dp, struct ipvs_conn *cp)
 }
 
 /*
- * A new connection from the packet described by @iph to @dest of @svc.
- * Under rcu_read_lock(), BHs disabled. Returns NULL when refused (ceiling,
- * memory); if another CPU created the same connection first, returns that.
+ * A new entry described by @p, bound to @dest. Under rcu_read_lock(), BHs
+ * disabled. Returns NULL when refused (ceiling, memory); if another CPU
+ * created the same entry first, returns that one. A one-packet connection
+ * is not hashed: the caller sends its packet and releases it.
  */
-struct ipvs_conn *ipvs_conn_new(struct ipvs_dp_net *dp, const struct ipvs_iphdr *iph,
-				struct ipvs_service *svc, struct ipvs_dest *dest)
+struct ipvs_conn *ipvs_conn_new(struct ipvs_dp_net *dp, const struct ipvs_conn_param *p,
+				struct ipvs_dest *dest)
 {
-	const struct ipvs_proto *pp = ipvs_proto_get(iph->protocol);
+	const struct ipvs_proto *pp = ipvs_proto_get(p->protocol);
+	bool ops = p->flags & IP_VS_CONN_F_ONE_PACKET;
 	struct ipvs_conn_key k;
 	struct ipvs_conn *cp, *old;
 	struct ipvs_service *dsvc;
 
-	if (atomic_read(&dp->conn_tab.nelems) >= READ_ONCE(dp->sysctl.conn_max)) {
+	if (!ops && atomic_read(&dp->conn_tab.nelems) >= READ_ONCE(dp->sysctl.conn_max)) {
 		atomic_long_inc(&dp->conn_refused);
 		net_warn_ratelimited("IPVS: connection table full (conn_max %d)\n",
 				     READ_ONCE(dp->sysctl.conn_max));
@@ -287,19 +366,22 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs_dp_net *dp, const struct ipvs_iphdr 
 		return NULL;
 	memset(cp, 0, sizeof(*cp));
 
-	cp->af = svc->af;
-	cp->protocol = iph->protocol;
-	cp->caddr = iph->saddr;
-	cp->cport = iph->sport;
-	cp->vaddr = iph->daddr;
-	cp->vport = iph->dport;
+	cp->af = p->af;
+	cp->protocol = p->protocol;
+	cp->caddr = *p->caddr;
+	cp->cport = p->cport;
+	cp->vaddr = *p->vaddr;
+	cp->vport = p->vport;
 	cp->daddr = dest->addr;
-	cp->dport = dest->port ? dest->port : iph->dport;
-	cp->flags = atomic_read(&dest->conn_flags) & ~IP_VS_CONN_F_ONE_PACKET;
-	if (READ_ONCE(dp->sysctl.conntrack))
+	cp->dport = p->dport;
+	cp->flags = (atomic_read(&dest->conn_flags) & ~IP_VS_CONN_F_ONE_PACKET) | p->flags;
+	if (ipvs_conn_is_tmpl(cp))
+		cp->state = IPVS_CTPL_S_NONE;
+	else
+		cp->state = pp ? pp->init_state : 0;
+	if (READ_ONCE(dp->sysctl.conntrack) && !ipvs_conn_is_tmpl(cp))
 		cp->flags |= IP_VS_CONN_F_NFCT;
-	cp->state = pp ? pp->init_state : 0;
-	cp->timeout = 3 * HZ;
+	cp->timeout = p->timeout ? p->timeout : 3 * HZ;
 	cp->expires = jiffies + cp->timeout;
 	spin_lock_init(&cp->lock);
 
@@ -307,26 +389,38 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs_dp_net *dp, const struct ipvs_iphdr 
 	cp->dest = dest;
 	ipvs_conn_bind_dest(cp, dest);
 
-	k.caddr = &cp->caddr;
-	k.cport = cp->cport;
-	k.oaddr = &cp->vaddr;
-	k.oport = cp->vport;
-	k.af = cp->af;
-	k.protocol = cp->protocol;
-	k.dir = IPVS_DIR_INPUT;
-	old = rhashtable_lookup_get_insert_key(&dp->conn_tab, &k, &cp->node, ipvs_conn_params);
-	if (old) {
-		/* Never visible: undo without a grace period. */
-		ipvs_conn_unbind_dest(cp);
-		refcount_dec(&dest->refcnt);
-		kmem_cache_free(ipvs_conn_cachep, cp);
-		if (IS_ERR(old)) {
-			atomic_long_inc(&dp->conn_refused);
-			return NULL;
+	/* Before anyone can see (and unlink) it: see ipvs_conn_unlink(). */
+	if (p->ct)
+		ipvs_conn_control_add(cp, p->ct);
+
+	if (!ops) {
+		k.caddr = &cp->caddr;
+		k.cport = cp->cport;
+		k.oaddr = &cp->vaddr;
+		k.oport = cp->vport;
+		k.af = cp->af;
+		k.protocol = cp->protocol;
+		k.dir = IPVS_DIR_INPUT;
+		k.tmpl = ipvs_conn_is_tmpl(cp);
+		old = rhashtable_lookup_get_insert_key(&dp->conn_tab, &k, &cp->node,
+						       ipvs_conn_params);
+		if (old) {
+			/* Never visible: undo without a grace period. */
+			if (cp->control)
+				ipvs_conn_control_del(cp);
+			ipvs_conn_unbind_dest(cp);
+			refcount_dec(&dest->refcnt);
+			kmem_cache_free(ipvs_conn_cachep, cp);
+			if (IS_ERR(old)) {
+				atomic_long_inc(&dp->conn_refused);
+				return NULL;
+			}
+			return old;
 		}
-		return old;
 	}
 
+	if (ipvs_conn_is_tmpl(cp))
+		return cp;
 	ipvs_stats_conn(&dest->stats);
 	dsvc = rcu_dereference(dest->svc);
 	if (dsvc)
@@ -362,7 +456,8 @@ static void ipvs_conn_gc(struct work_struct *work)
 			cp = NULL;
 			break;
 		}
-		if (ipvs_conn_expired(cp, now) ||
+		/* Templates still in control are skipped by the unlink. */
+		if (ipvs_conn_dead(cp, now) ||
 		    (nodest && !(READ_ONCE(cp->dest->flags) & IP_VS_DEST_F_AVAILABLE)))
 			ipvs_conn_unlink(dp, cp);
 		if (++n >= IPVS_GC_BATCH)
@@ -399,7 +494,9 @@ int ipvs_conn_init(struct ipvs_dp_net *dp)
 	return 0;
 }
 
-/* Teardown: hooks are unregistered and readers gone, nothing races us. */
+/* Teardown: hooks are unregistered and readers gone, nothing races us.
+ * Templates go in any order, so @control is not followed.
+ */
 static void ipvs_conn_free_one(void *ptr, void *arg)
 {
 	struct ipvs_conn *cp = ptr;

@@ -182,35 +182,27 @@ static unsigned int ipvs_try_schedule(struct ipvs_dp_net *dp, struct sk_buff *sk
 				      const struct ipvs_iphdr *iph, const struct ipvs_proto *pp,
 				      struct ipvs_conn **cpp)
 {
-	struct ipvs_net *ipvs = dp->ipvs;
-	struct ipvs_service *svc = NULL;
-	struct ipvs_dest *dest;
-	struct ipvs_conn *cp;
+	struct ipvs_service *svc;
+	bool leave;
 
 	*cpp = NULL;
-	if (skb->mark)
-		svc = ipvs_service_find_fwm(ipvs, iph->af, skb->mark);
-	if (!svc)
-		svc = ipvs_service_find(ipvs, iph->af, iph->protocol, &iph->daddr, iph->dport);
+	svc = ipvs_service_find_pkt(dp->ipvs, iph->af, skb->mark, iph->protocol, &iph->daddr,
+				    iph->dport);
 	if (!svc)
 		return NF_ACCEPT;
 	/* Not the start of a flow (TCP without SYN): the local stack answers. */
 	if (!pp->conn_schedule(dp, skb, iph))
 		return NF_ACCEPT;
 
-	dest = ipvs_schedule(svc, skb, iph);
-	if (!dest)
-		return ipvs_leave(dp, skb, iph->af);
-	/* Only a tunnel crosses families (the control plane enforces it). */
-	if (dest->af != iph->af &&
-	    (atomic_read(&dest->conn_flags) & IP_VS_CONN_F_FWD_MASK) != IP_VS_CONN_F_TUNNEL)
+	*cpp = ipvs_conn_schedule(dp, svc, skb, iph, &leave);
+	if (*cpp)
+		return NF_ACCEPT;
+	if (!leave)
 		return NF_DROP;
-
-	cp = ipvs_conn_new(dp, iph, svc, dest);
-	if (!cp)
-		return NF_DROP;
-	*cpp = cp;
-	return NF_ACCEPT;
+	/* An FTP service also sees the VIP's other ports: not ours to refuse. */
+	if (svc->port == htons(21) && iph->dport != htons(21))
+		return NF_ACCEPT;
+	return ipvs_leave(dp, skb, iph->af);
 }
 
 static unsigned int ipvs_in(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
@@ -286,9 +278,13 @@ static unsigned int ipvs_in(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
 	if (!xo) {
 		net_info_ratelimited("IPVS: forwarding method %u not supported, dropping\n",
 				     ipvs_conn_fwd(cp));
-		return NF_DROP;
+		verdict = NF_DROP;
+	} else {
+		verdict = xo->xmit(dp, skb, cp, pp, &iph, hooknum == NF_INET_LOCAL_OUT);
 	}
-	return xo->xmit(dp, skb, cp, pp, &iph, hooknum == NF_INET_LOCAL_OUT);
+	if (cp->flags & IP_VS_CONN_F_ONE_PACKET)
+		ipvs_conn_release_ops(cp);
+	return verdict;
 }
 
 /* Rewrite a reply of a NAT connection: the real server becomes the VIP. */

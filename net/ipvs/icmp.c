@@ -50,7 +50,8 @@ static bool ipvs_icmp_quote(struct sk_buff *skb, const struct ipvs_iphdr *iph,
 		return false;
 	if (ciph->flags & IPVS_IPH_F_FRAG)
 		return false;
-	return ciph->protocol == IPPROTO_TCP || ciph->protocol == IPPROTO_UDP;
+	return ciph->protocol == IPPROTO_TCP || ciph->protocol == IPPROTO_UDP ||
+	       ciph->protocol == IPPROTO_SCTP;
 }
 
 /* Recompute the ICMP checksum over the whole message. */

@@ -25,8 +25,11 @@ struct ipvs_conn_iter {
 const char *ipvs_conn_state_name(const struct ipvs_conn *cp)
 {
 	const struct ipvs_proto *pp = ipvs_proto_get(cp->protocol);
+	u8 state = READ_ONCE(cp->state);
 
-	return pp ? pp->state_name(READ_ONCE(cp->state)) : "ERR!";
+	if (ipvs_conn_is_tmpl(cp))
+		return state == IPVS_CTPL_S_ASSURED ? "ASSURED" : "NONE";
+	return pp ? pp->state_name(state) : "ERR!";
 }
 
 /* The live entry at the cursor, moving the cursor past dead ones. */
@@ -45,7 +48,7 @@ static struct ipvs_conn *ipvs_conn_seq_cur(struct seq_file *seq)
 		rht_for_each_entry_rcu(cp, pos, tbl, it->bucket, node) {
 			if (n++ < it->skip)
 				continue;
-			if (ipvs_conn_expired(cp, now)) {
+			if (ipvs_conn_dead(cp, now)) {
 				it->skip++;
 				continue;
 			}
@@ -87,9 +90,18 @@ static void ipvs_conn_seq_stop(struct seq_file *seq, void *v)
 
 static unsigned int ipvs_conn_expires_in(const struct ipvs_conn *cp)
 {
-	return (unsigned int)((READ_ONCE(cp->expires) - jiffies) / HZ);
+	unsigned long now = jiffies;
+
+	return (unsigned int)((ipvs_conn_expires(cp, now) - now) / HZ);
 }
 
+/* An invalidated template shows ports 65535, as upstream rehashes it. */
+static __be16 ipvs_conn_show_port(const struct ipvs_conn *cp, __be16 port)
+{
+	return READ_ONCE(cp->flags) & IPVS_CONN_F_TMPL_INVALID ? htons(0xffff) : port;
+}
+
+/* The columns both files share, up to and including the state. */
 /* The real server in its own family: a tunnel may cross families. */
 static const char *ipvs_conn_daddr(const struct ipvs_conn *cp, char *buf, size_t len)
 {
@@ -100,58 +112,50 @@ static const char *ipvs_conn_daddr(const struct ipvs_conn *cp, char *buf, size_t
 	return buf;
 }
 
-static int ipvs_conn_seq_show(struct seq_file *seq, void *v)
+static void ipvs_conn_show_common(struct seq_file *seq, const struct ipvs_conn *cp)
 {
-	const struct ipvs_conn *cp = v;
+	__be16 vport = ipvs_conn_show_port(cp, cp->vport);
+	__be16 dport = ipvs_conn_show_port(cp, cp->dport);
 	char buf[16], dbuf[40];
 
+	if (cp->af == AF_INET6)
+		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X %s %04X %-11s ",
+			   ipvs_proto_name(cp->protocol, buf, sizeof(buf)),
+			   &cp->caddr.in6, ntohs(cp->cport), &cp->vaddr.in6, ntohs(vport),
+			   ipvs_conn_daddr(cp, dbuf, sizeof(dbuf)), ntohs(dport),
+			   ipvs_conn_state_name(cp));
+	else
+		seq_printf(seq, "%-3s %08X %04X %08X %04X %s %04X %-11s ",
+			   ipvs_proto_name(cp->protocol, buf, sizeof(buf)),
+			   ntohl(cp->caddr.ip), ntohs(cp->cport), ntohl(cp->vaddr.ip),
+			   ntohs(vport), ipvs_conn_daddr(cp, dbuf, sizeof(dbuf)), ntohs(dport),
+			   ipvs_conn_state_name(cp));
+}
+
+static int ipvs_conn_seq_show(struct seq_file *seq, void *v)
+{
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       "
 			 "Expires PEName PEData\n");
 		return 0;
 	}
-	if (cp->af == AF_INET6)
-		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X %s %04X %-11s %7u\n",
-			   ipvs_proto_name(cp->protocol, buf, sizeof(buf)),
-			   &cp->caddr.in6, ntohs(cp->cport), &cp->vaddr.in6, ntohs(cp->vport),
-			   ipvs_conn_daddr(cp, dbuf, sizeof(dbuf)), ntohs(cp->dport),
-			   ipvs_conn_state_name(cp),
-			   ipvs_conn_expires_in(cp));
-	else
-		seq_printf(seq, "%-3s %08X %04X %08X %04X %s %04X %-11s %7u\n",
-			   ipvs_proto_name(cp->protocol, buf, sizeof(buf)),
-			   ntohl(cp->caddr.ip), ntohs(cp->cport), ntohl(cp->vaddr.ip),
-			   ntohs(cp->vport), ipvs_conn_daddr(cp, dbuf, sizeof(dbuf)),
-			   ntohs(cp->dport), ipvs_conn_state_name(cp), ipvs_conn_expires_in(cp));
+	ipvs_conn_show_common(seq, v);
+	seq_printf(seq, "%7u\n", ipvs_conn_expires_in(v));
 	return 0;
 }
 
 static int ipvs_conn_sync_seq_show(struct seq_file *seq, void *v)
 {
 	const struct ipvs_conn *cp = v;
-	const char *origin;
-	char buf[16], dbuf[40];
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       "
 			 "Origin Expires\n");
 		return 0;
 	}
-	origin = cp->flags & IP_VS_CONN_F_SYNC ? "SYNC" : "LOCAL";
-	if (cp->af == AF_INET6)
-		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X %s %04X %-11s %-6s %7u\n",
-			   ipvs_proto_name(cp->protocol, buf, sizeof(buf)),
-			   &cp->caddr.in6, ntohs(cp->cport), &cp->vaddr.in6, ntohs(cp->vport),
-			   ipvs_conn_daddr(cp, dbuf, sizeof(dbuf)), ntohs(cp->dport),
-			   ipvs_conn_state_name(cp),
-			   origin, ipvs_conn_expires_in(cp));
-	else
-		seq_printf(seq, "%-3s %08X %04X %08X %04X %s %04X %-11s %-6s %7u\n",
-			   ipvs_proto_name(cp->protocol, buf, sizeof(buf)),
-			   ntohl(cp->caddr.ip), ntohs(cp->cport), ntohl(cp->vaddr.ip),
-			   ntohs(cp->vport), ipvs_conn_daddr(cp, dbuf, sizeof(dbuf)),
-			   ntohs(cp->dport), ipvs_conn_state_name(cp), origin,
-			   ipvs_conn_expires_in(cp));
+	ipvs_conn_show_common(seq, cp);
+	seq_printf(seq, "%-6s %7u\n", cp->flags & IP_VS_CONN_F_SYNC ? "SYNC" : "LOCAL",
+		   ipvs_conn_expires_in(cp));
 	return 0;
 }
 

@@ -179,6 +179,8 @@ static void tcp_state_transition(struct ipvs_dp_net *dp, struct ipvs_conn *cp, i
 	idx = tcp_flag_idx(th);
 	if (idx >= 0 && cp->state < TCP_S_LAST)
 		next = tcp_letter_state(tcp_next[dir][idx][cp->state]);
+	if (next == TCP_S_ESTABLISHED && cp->state != next)
+		ipvs_conn_assure_ct(cp);
 	ipvs_conn_state_set(cp, next, tcp_timeout(dp->ipvs, next), next == TCP_S_ESTABLISHED);
 	spin_unlock(&cp->lock);
 }

@@ -37,6 +37,8 @@ static void udp_state_transition(struct ipvs_dp_net *dp, struct ipvs_conn *cp, i
 				 struct sk_buff *skb, const struct ipvs_iphdr *iph)
 {
 	WRITE_ONCE(cp->timeout, READ_ONCE(dp->ipvs->timeout_udp));
+	if (dir == IPVS_DIR_OUTPUT)
+		ipvs_conn_assure_ct(cp);
 }
 
 static bool udp_nat(struct sk_buff *skb, const struct ipvs_conn *cp,

@@ -27,6 +27,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/ipv6.h>
+#include <net/ip.h>
 #include <ipvs/ipvs.h>
 #include <ipvs/sched.h>
 #include <ipvs/conn.h>
@@ -104,6 +105,43 @@ struct ipvs_service *ipvs_service_find_fwm(struct ipvs_net *ipvs, u16 af, u32 fw
 			return svc;
 	}
 	return NULL;
+}
+
+/*
+ * The service a packet is for, under rcu_read_lock(): by firewall mark
+ * first, then by address and port; failing that, as upstream, a TCP
+ * packet to port 20 or to an unprivileged port may belong to an FTP
+ * service (port 21: its data connections), and anything may fall to a
+ * port-zero (any port) service of the address.
+ */
+struct ipvs_service *ipvs_service_find_pkt(struct ipvs_net *ipvs, u16 af, u32 mark, u16 protocol,
+					   const union nf_inet_addr *addr, __be16 port)
+{
+	struct ipvs_service *svc = NULL;
+
+	if (mark)
+		svc = ipvs_service_find_fwm(ipvs, af, mark);
+	if (!svc)
+		svc = ipvs_service_find(ipvs, af, protocol, addr, port);
+	if (!svc && protocol == IPPROTO_TCP && READ_ONCE(ipvs->ftpsvc_count) &&
+	    (port == htons(20) || !inet_port_requires_bind_service(ipvs->net, ntohs(port))))
+		svc = ipvs_service_find(ipvs, af, protocol, addr, htons(21));
+	if (!svc && READ_ONCE(ipvs->nullsvc_count))
+		svc = ipvs_service_find(ipvs, af, protocol, addr, 0);
+	return svc;
+}
+
+/* Keep the fallback counters of ipvs_service_find_pkt(); under ipvs->lock. */
+static void ipvs_service_count(struct ipvs_service *svc, int d)
+{
+	struct ipvs_net *ipvs = svc->ipvs;
+
+	if (svc->fwmark)
+		return;
+	if (svc->port == htons(21))
+		WRITE_ONCE(ipvs->ftpsvc_count, ipvs->ftpsvc_count + d);
+	else if (!svc->port)
+		WRITE_ONCE(ipvs->nullsvc_count, ipvs->nullsvc_count + d);
 }
 
 /* The service a request names: by fwmark if it has one, else by address. */
@@ -221,6 +259,7 @@ int ipvs_service_add(struct ipvs_net *ipvs, const struct ipvs_service_conf *c)
 	else
 		ipvs->num_services++;
 
+	ipvs_service_count(svc, 1);
 	if (svc->fwmark)
 		hlist_add_head_rcu(&svc->s_list, &ipvs->fwm_table[ipvs_fwm_hash(svc->fwmark)]);
 	else
@@ -276,6 +315,7 @@ void ipvs_service_del(struct ipvs_service *svc)
 	lockdep_assert_held(&ipvs->lock);
 
 	hlist_del_rcu(&svc->s_list);
+	ipvs_service_count(svc, -1);
 	if (svc->af == AF_INET6)
 		ipvs->num_services6--;
 	else

@@ -8,8 +8,9 @@
  *                             is expired on its next packet (and by the
  *                             collector) instead of having its packets
  *                             dropped. Default 0.
- *   expire_quiescent_template accepted and stored; there are no persistence
- *                             templates yet, so it has no effect.
+ *   expire_quiescent_template 1: a persistence template whose real server
+ *                             has weight 0 stops pinning clients to it on
+ *                             their next connection. Default 0.
  *   conn_reuse_mode           1 (default): a SYN reusing the ports of a
  *                             TIME_WAIT/CLOSE connection starts a new,
  *                             rescheduled one; bit 2 also for FIN_WAIT
@@ -22,6 +23,8 @@
  *                             kube-proxy needs). See nfct.c.
  *   snat_reroute              1 (default): route replies again after SNAT.
  *   sloppy_tcp                1: schedule TCP on any segment, not only SYN.
+ *   sloppy_sctp               1: schedule SCTP on any chunk but ABORT, not
+ *                             only INIT.
  *   nat_icmp_send             1: a packet from a NAT real server with no
  *                             connection gets an ICMP port unreachable.
  *
@@ -84,6 +87,7 @@ static const struct ctl_table ipvs_sysctl_template[] = {
 	IPVS_SYSCTL_INT(conntrack, proc_dointvec_minmax, SYSCTL_ZERO, SYSCTL_ONE),
 	IPVS_SYSCTL_INT(snat_reroute, proc_dointvec, NULL, NULL),
 	IPVS_SYSCTL_INT(sloppy_tcp, proc_dointvec, NULL, NULL),
+	IPVS_SYSCTL_INT(sloppy_sctp, proc_dointvec, NULL, NULL),
 	IPVS_SYSCTL_INT(nat_icmp_send, proc_dointvec, NULL, NULL),
 	IPVS_SYSCTL_INT(conn_max, proc_dointvec_minmax, SYSCTL_ONE, SYSCTL_INT_MAX),
 	{
@@ -113,6 +117,7 @@ int ipvs_sysctl_init(struct ipvs_dp_net *dp)
 	dp->sysctl.conntrack = 0;
 	dp->sysctl.snat_reroute = 1;
 	dp->sysctl.sloppy_tcp = 0;
+	dp->sysctl.sloppy_sctp = 0;
 	dp->sysctl.nat_icmp_send = 0;
 
 	t = kmemdup(ipvs_sysctl_template, sizeof(ipvs_sysctl_template), GFP_KERNEL);

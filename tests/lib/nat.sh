@@ -93,10 +93,11 @@ bg() {
 	NAT_PIDS+=($!)
 }
 
-# listening NS PROTO PORT: something listens on PORT (tcp|udp) in NS.
+# listening NS PROTO PORT: something listens on PORT (tcp|udp|sctp) in NS.
 listening() {
 	local flag=-tln
 	[ "$2" = udp ] && flag=-uln
+	[ "$2" = sctp ] && flag=-Sln
 	ns "$1" ss -H $flag "sport = :$3" | grep -q .
 }
 
@@ -125,4 +126,64 @@ conns_in_table() {
 stat_field() {
 	vs -Ln --stats --exact | awk -v s="$1" -v f="$2" \
 		'$2 == s { print $(f + 2); exit }'
+}
+
+# stat_is SVC FIELD VALUE: one number of stat_field is VALUE.
+stat_is() {
+	[ "$(stat_field "$1" "$2")" = "$3" ]
+}
+
+# More client addresses, for tests that tell client networks apart
+# (persistence): CL2 shares CL1's /24 (and /64), CL3 is another network,
+# routed by the director over the same link.
+CL1=10.0.1.2
+CL2=10.0.1.3
+CL3=10.0.5.2
+CL1_6=fd00:1::2
+CL2_6=fd00:1::3
+CL3_6=fd00:5::2
+nat_add_clients() {
+	ip -n c addr add $CL2/24 dev veth-c
+	ip -n c addr add $CL3/24 dev veth-c
+	ip -n c addr add $CL2_6/64 dev veth-c nodad
+	ip -n c addr add $CL3_6/64 dev veth-c nodad
+	ip -n d addr add 10.0.5.1/24 dev veth-dc
+	ip -n d addr add fd00:5::1/64 dev veth-dc nodad
+}
+
+# server_of HOST PORT N [SRC]: N TCP connections from the client; prints
+# the one real server that answered them all, or "mixed:<names>".
+server_of() {
+	local names
+	names=$(ns c timeout 60 python3 "$NATTOOL" tcp-get "$@" | sort -u | tr '\n' ' ')
+	names=${names% }
+	case $names in
+	*' '*|'') echo "mixed:$names" ;;
+	*) echo "$names" ;;
+	esac
+}
+
+# templates: the persistence templates of "ipvsadm -Lnc" (client port 0),
+# without the timer column: pro state source virtual destination.
+templates() {
+	vs -Lnc | awk 'NR > 2 && $4 ~ /:0$/ { print $1, $3, $4, $5, $6 }' | sort
+}
+
+# tmpl_secs SOURCE: seconds left on the template of SOURCE (-Lnc mm:ss).
+tmpl_secs() {
+	vs -Lnc | awk -v s="$1" 'NR > 2 && $4 == s { split($2, t, ":"); print t[1] * 60 + t[2]; exit }'
+}
+
+# phases_done DIR NAME...: the end of a differential test: DIR/stock.NAME
+# and DIR/ours.NAME are identical for each NAME, ours unloads, the kernel
+# log is clean; prints the TAP plan.
+phases_done() {
+	local dir=$1 f
+	shift
+	for f; do
+		check_same "stock and ours: $f" "$dir/stock.$f" "$dir/ours.$f"
+	done
+	check "ours: ip_vs unloads" ipvs_unload
+	check "kernel log clean" kernel_clean
+	tap_done
 }

@@ -10,11 +10,21 @@
   nattool.py hold-echo HOST PORT FILE       connect, print the name, wait for
                                             FILE to exist, send a line and
                                             print "echo ok", "reset" or "timeout"
-  nattool.py tcp-get HOST PORT N [SPORT]    N connections, prints each answer;
-                                            SPORT: every one from that port
+  nattool.py tcp-get HOST PORT N [SRC]      N connections, prints each answer;
+                                            SRC: a source port (digits, every
+                                            connection from it) or address
   nattool.py udp-ask HOST PORT N [SIZE]     N request/response datagrams on one
                                             socket; prints "sent S recv R" and a
                                             name histogram; SIZE pads requests
+  nattool.py sctp-server NAME PORT ADDR     SCTP (one-to-one): each association
+                                            gets "NAME\\n", then its data echoed
+  nattool.py sctp-get HOST PORT N SIZE      N associations: read the name, send
+                                            SIZE random bytes, compare the echo;
+                                            prints "NAME ok" or "NAME bad" each
+  nattool.py sctp-crc IFACE SECS DST       watch IFACE for SECS seconds; check
+                                            the CRC32c of every SCTP packet to
+                                            DST; prints "watching", then
+                                            "sctp N bad M"
   nattool.py udp-refused HOST PORT          one datagram on a connected socket;
                                             prints "refused" on ICMP unreachable
   nattool.py hold HOST PORT N SECS          open N concurrent connections, read
@@ -100,26 +110,33 @@ def udp_server(name, port):
         s.sendmsg([name.encode() + b' ' + data], info, 0, peer)
 
 
-def tcp_get(host, port, n, sport=0):
+def read_name(c):
+    buf = b''
+    while not buf.endswith(b'\n'):
+        d = c.recv(100)
+        if not d:
+            break
+        buf += d
+    return buf.decode().strip()
+
+
+def tcp_get(host, port, n, src=None, sport=0):
     for _ in range(n):
-        src = ('', sport) if sport else None
         with socket.create_connection((host, port), timeout=10,
-                                      source_address=src) as c:
-            buf = b''
-            while not buf.endswith(b'\n'):
-                d = c.recv(100)
-                if not d:
-                    break
-                buf += d
+                                      source_address=(src or '', sport)
+                                      if src or sport else None) as c:
+            name = read_name(c)
             # With a fixed port, let the server close first so the port
             # is free again (no TIME_WAIT on this side).
             while sport and c.recv(100):
                 pass
-            print(buf.decode().strip(), flush=True)
+            print(name, flush=True)
 
 
-def udp_ask(host, port, n, size=0):
+def udp_ask(host, port, n, size=0, src=None):
     s = socket.socket(family(host), socket.SOCK_DGRAM)
+    if src:
+        s.bind((src, 0))
     s.settimeout(2)
     s.connect((host, port))
     names = collections.Counter()
@@ -143,6 +160,120 @@ def udp_ask(host, port, n, size=0):
     print('sent %d recv %d' % (n, recv))
     for k in sorted(names):
         print('%s %d' % (k, names[k]))
+
+
+def udp_send(host, port, n):
+    s = socket.socket(family(host), socket.SOCK_DGRAM)
+    s.connect((host, port))
+    for i in range(n):
+        s.send(struct.pack('!I', i))
+        time.sleep(0.002)
+    print('sent %d' % n)
+
+
+def udp_log(name, port, path):
+    s = listen_any(port, socket.SOCK_DGRAM)
+    while True:
+        data, peer = s.recvfrom(65535)
+        with open(path, 'a') as f:
+            f.write('%s %s %d\n' % (name, peer[0], len(data)))
+
+
+def sctp_server(name, port, addr):
+    # One bound address: the INIT ACK then lists none, so the client never
+    # probes the real server's own address around the director.
+    s = socket.socket(family(addr), socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    s.listen(64)
+
+    def serve(c):
+        with c:
+            c.settimeout(30)
+            try:
+                c.sendall((name + '\n').encode())
+                while True:
+                    d = c.recv(65536)
+                    if not d:
+                        break
+                    c.sendall(d)
+            except OSError:
+                pass
+    while True:
+        c, _ = s.accept()
+        threading.Thread(target=serve, args=(c,), daemon=True).start()
+
+
+def sctp_get(host, port, n, size):
+    import os
+    for _ in range(n):
+        c = socket.socket(family(host), socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+        c.settimeout(20)
+        c.connect((host, port))
+        name = read_name(c)
+        data = os.urandom(size)
+        c.sendall(data)
+        back = b''
+        try:
+            while len(back) < size:
+                d = c.recv(65536)
+                if not d:
+                    break
+                back += d
+        except OSError:
+            pass
+        c.close()
+        print('%s %s' % (name, 'ok' if back == data else 'bad'), flush=True)
+
+
+def crc32c(data):
+    table = crc32c.table
+    if table is None:
+        table = crc32c.table = []
+        for i in range(256):
+            c = i
+            for _ in range(8):
+                c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+            table.append(c)
+    c = 0xFFFFFFFF
+    for b in data:
+        c = table[(c ^ b) & 0xFF] ^ (c >> 8)
+    return c ^ 0xFFFFFFFF
+
+
+crc32c.table = None
+
+
+def sctp_crc(iface, secs, dst):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+    s.bind((iface, 0))
+    s.settimeout(0.2)
+    want = socket.inet_pton(family(dst), dst)
+    buf = bytearray(262144)
+    print('watching', flush=True)
+    n = bad = 0
+    deadline = time.time() + secs
+    while time.time() < deadline:
+        try:
+            size = s.recv_into(buf)
+        except (socket.timeout, OSError):
+            continue
+        f = bytes(buf[:size])
+        if size > 1514:
+            continue    # GSO: the CRC is computed when it is segmented
+        # Only what is received: our own packets may leave the CRC to
+        # the device.
+        eth = struct.unpack('!H', f[12:14])[0]
+        if eth == 0x0800 and f[23] == 132 and f[30:34] == want:
+            sctp = f[14 + (f[14] & 15) * 4:14 + struct.unpack('!H', f[16:18])[0]]
+        elif eth == 0x86DD and f[20] == 132 and f[38:54] == want:
+            sctp = f[54:54 + struct.unpack('!H', f[18:20])[0]]
+        else:
+            continue
+        n += 1
+        if struct.pack('<I', crc32c(sctp[:8] + bytes(4) + sctp[12:])) != sctp[8:12]:
+            bad += 1
+    print('sctp %d bad %d' % (n, bad), flush=True)
 
 
 def udp_refused(host, port):
@@ -222,9 +353,23 @@ def main(a):
     elif cmd == 'peer-server':
         tcp_server(a[1], int(a[2]), peer=True)
     elif cmd == 'tcp-get':
-        tcp_get(a[1], int(a[2]), int(a[3]), int(a[4]) if len(a) > 4 else 0)
+        # The optional 4th word: a source port (digits) or address.
+        x = a[4] if len(a) > 4 else ''
+        tcp_get(a[1], int(a[2]), int(a[3]), None if x.isdigit() else x or None,
+                int(x) if x.isdigit() else 0)
     elif cmd == 'udp-ask':
-        udp_ask(a[1], int(a[2]), int(a[3]), int(a[4]) if len(a) > 4 else 0)
+        udp_ask(a[1], int(a[2]), int(a[3]), int(a[4]) if len(a) > 4 else 0,
+                a[5] if len(a) > 5 else None)
+    elif cmd == 'udp-send':
+        udp_send(a[1], int(a[2]), int(a[3]))
+    elif cmd == 'udp-log':
+        udp_log(a[1], int(a[2]), a[3])
+    elif cmd == 'sctp-server':
+        sctp_server(a[1], int(a[2]), a[3])
+    elif cmd == 'sctp-get':
+        sctp_get(a[1], int(a[2]), int(a[3]), int(a[4]))
+    elif cmd == 'sctp-crc':
+        sctp_crc(a[1], float(a[2]), a[3])
     elif cmd == 'udp-refused':
         udp_refused(a[1], int(a[2]))
     elif cmd == 'hold-echo':
