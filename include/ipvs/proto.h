@@ -92,6 +92,7 @@ unsigned int ipvs_nat_xmit_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
 void ipvs_notrack(struct sk_buff *skb);
 void ipvs_nfct_after_xmit(struct sk_buff *skb, const struct ipvs_conn *cp, bool outin);
 bool ipvs_nfct_stale(struct sk_buff *skb, const struct ipvs_conn *cp);
+bool ipvs_nfct_reuse(struct sk_buff *skb, struct ipvs_conn *cp);
 void ipvs_nfct_drop(struct ipvs_dp_net *dp, const struct ipvs_conn *cp);
 int ipvs_snat_reroute(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af,
 		      unsigned int hooknum);

@@ -240,13 +240,10 @@ static unsigned int ipvs_in(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
 	if (cp && reuse && pp->is_new_conn(skb, &iph)) {
 		if ((READ_ONCE(dp->sysctl.expire_nodest_conn) &&
 		     !atomic_read(&cp->dest->weight)) || pp->conn_reusable(cp, reuse)) {
-			bool nfct = cp->flags & IP_VS_CONN_F_NFCT;
+			bool old_ct = ipvs_nfct_reuse(skb, cp);
 
 			ipvs_conn_expire_now(dp, cp);
-			/* Its conntrack entry is gone with it: let the
-			 * client's retransmission start a clean one.
-			 */
-			if (nfct)
+			if (old_ct)
 				return NF_DROP;
 			cp = NULL;
 		}

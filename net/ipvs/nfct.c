@@ -95,8 +95,9 @@ bool ipvs_nfct_stale(struct sk_buff *skb, const struct ipvs_conn *cp)
 	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
 	const struct nf_conntrack_tuple *r;
 
+	/* One-packet connections leave the entry alone (ipvs_nfct_update). */
 	if (!(cp->flags & IP_VS_CONN_F_NFCT) || ipvs_conn_fwd(cp) != IP_VS_CONN_F_MASQ ||
-	    !ct || !nf_ct_is_confirmed(ct))
+	    (cp->flags & IP_VS_CONN_F_ONE_PACKET) || !ct || !nf_ct_is_confirmed(ct))
 		return false;
 	r = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 	if (nf_inet_addr_cmp(&r->src.u3, &cp->daddr) &&
@@ -104,6 +105,29 @@ bool ipvs_nfct_stale(struct sk_buff *skb, const struct ipvs_conn *cp)
 		return false;
 	nf_ct_kill(ct);
 	return true;
+}
+
+/*
+ * A new flow reuses the ports of @cp, which is being expired. If the
+ * packet's conntrack entry is the old, confirmed one, true: the caller
+ * drops the packet (the entry goes with @cp, the client's retransmission
+ * starts a clean one). Otherwise conntrack has already started a fresh
+ * entry for the new flow, which @cp's expiry must leave alone.
+ */
+bool ipvs_nfct_reuse(struct sk_buff *skb, struct ipvs_conn *cp)
+{
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct;
+
+	if (!(cp->flags & IP_VS_CONN_F_NFCT))
+		return false;
+	ct = nf_ct_get(skb, &ctinfo);
+	if (ct && nf_ct_is_confirmed(ct))
+		return true;
+	spin_lock_bh(&cp->lock);
+	cp->flags &= ~IP_VS_CONN_F_NFCT;
+	spin_unlock_bh(&cp->lock);
+	return false;
 }
 
 /* Delete the conntrack entry of a connection leaving the table. */

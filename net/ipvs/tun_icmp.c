@@ -187,7 +187,9 @@ bool ipvs_tun_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb, const struct ipv
 	/* Not a reply: the quoted packet went client -> VIP. */
 	cp = ipvs_conn_in_get(dp, AF_INET, ciph.protocol, &ciph.saddr, ciph.sport, &ciph.daddr,
 			      ciph.dport);
-	if (!cp)
+	/* Only about a packet we tunnelled to that very server. */
+	if (!cp || ipvs_conn_fwd(cp) != IP_VS_CONN_F_TUNNEL || cp->dest->af != AF_INET ||
+	    cp->daddr.ip != oh->daddr)
 		return false;
 
 	*verdict = NF_DROP;

@@ -120,6 +120,23 @@ case_udp() {
 	ct_lines "dport=53 " >$R/$ph.ctu
 	check_eq "$ph: conntrack=1 UDP: one entry, reply from r1 to the director" 1 \
 		"$(grep -c "src=$RS1 dst=10.0.2.1 sport=53" $R/$ph.ctu)"
+
+	# One-packet scheduling keeps no IPVS entry; every datagram of one
+	# socket must still reach the server, however conntrack files them.
+	: >$R/ops.log
+	bg r2 python3 "$NATTOOL" udp-log r2 54 $R/ops.log
+	wait_for "r2 udp-log" 20 listening r2 udp 54
+	vs -A -u $VIP:54 -s rr -o
+	vs -a -u $VIP:54 -r $RS2:54 -m
+	ns c timeout 60 python3 "$NATTOOL" udp-send $VIP 54 20 >/dev/null
+	check "$ph: conntrack=1 one-packet UDP: 20 datagrams from one socket delivered" \
+		wait_for "20 logged" 20 ops_logged 20
+	check_eq "$ph: conntrack=1 one-packet UDP: no connection entry kept" 0 \
+		"$(vs -Lnc | grep -c ':54 ')"
+}
+
+ops_logged() {
+	[ "$(wc -l <$R/ops.log)" -ge "$1" ]
 }
 
 for ph in stock ours; do
