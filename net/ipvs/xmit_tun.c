@@ -17,8 +17,7 @@
  * outer IP header and the encapsulation. A larger non-GSO packet is refused
  * with "fragmentation needed" (IPv4 with DF) or "packet too big" (IPv6) to
  * the client, which then sends smaller segments; without DF the outer
- * packet is fragmented on output. (Upstream subtracts only the outer IP
- * header, leaving GUE and GRE packets of full size to be fragmented.)
+ * packet is fragmented on output, as upstream does.
  * Errors coming back about the tunnel itself are tun_icmp.c's.
  *
  * The packet path only; no locks beyond RCU.
