@@ -55,6 +55,8 @@ struct ipvs_conn {
 	int			n_control;	/* template: controlled conns, @lock */
 	struct rcu_head		rcu;
 };
+/* Two connections per 256 bytes of slab: keep it so (see conn.c). */
+static_assert(sizeof(struct ipvs_conn) <= 128);
 
 /* ipvs-ng private flag (no upstream value): a template whose real server
  * became unusable; it matches no lookup and shows its ports as 65535, as

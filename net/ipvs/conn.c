@@ -521,19 +521,15 @@ void ipvs_conn_uninit(struct ipvs_dp_net *dp)
 }
 
 /*
- * A cache with a constructor is never merged with another cache of the same
- * size, so "ip_vs_conn" keeps its own line in /proc/slabinfo (the stock
- * module's is merged away on Debian's kernel). Objects are initialised in
- * ipvs_conn_new(), not here.
+ * No constructor: SLUB would then keep its free pointer outside the object
+ * and a 128-byte connection would take a 192-byte slot. The cache may be
+ * merged with another of its size (as the stock module's is); boot with
+ * slab_nomerge to see it on its own line of /proc/slabinfo.
  */
-static void ipvs_conn_ctor(void *obj)
-{
-}
-
 int ipvs_conn_module_init(void)
 {
 	ipvs_conn_cachep = kmem_cache_create("ip_vs_conn", sizeof(struct ipvs_conn), 0,
-					     SLAB_HWCACHE_ALIGN, ipvs_conn_ctor);
+					     SLAB_HWCACHE_ALIGN, NULL);
 	return ipvs_conn_cachep ? 0 : -ENOMEM;
 }
 
