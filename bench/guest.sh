@@ -37,12 +37,7 @@
 . "$IPVSNG_TOP/tests/lib/nat.sh"
 . "$IPVSNG_TOP/bench/lib.sh"
 
-for kv; do
-	case $kv in
-	IPVSNG_BENCH_[A-Z_]*=*) declare "$kv" ;;
-	*) echo "guest.sh: bad argument $kv" >&2; exit 2 ;;
-	esac
-done
+bench_args "$@"
 REPS=${IPVSNG_BENCH_REPS:-3}
 BULK=${IPVSNG_BENCH_BULK:-200000000}
 CRR=${IPVSNG_BENCH_CRR:-2000}

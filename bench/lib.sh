@@ -12,6 +12,17 @@
 # Direct traffic uses server port 5001, never 5000: a leftover NAT entry must
 # not be able to rewrite a direct flow's replies.
 
+# bench_args NAME=VALUE...: the IPVSNG_BENCH_* settings a driver was given.
+bench_args() {
+	local kv
+	for kv; do
+		case $kv in
+		IPVSNG_BENCH_[A-Z_]*=*) declare -g "$kv" ;;
+		*) echo "$(basename "$0"): bad argument $kv" >&2; exit 2 ;;
+		esac
+	done
+}
+
 BENCH_BIN=$IPVSNG_TOP/bench/bin
 LOADGEN=$BENCH_BIN/loadgen
 RESPONDER=$BENCH_BIN/responder
@@ -130,13 +141,7 @@ bench_path_end() {
 			bench_fail "$BENCH_PATH: UDP service counted $(stat_field "$VIP:53" 2)" \
 				"packets, the client sent $VS_DGRAMS" || rc=1
 	fi
-	for p in "${NAT_PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${NAT_PIDS[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	NAT_PIDS=()
+	nat_stop
 	for p in r1 r2; do
 		read -r _ tc _ tb _ ud _ <"$BENCH_OUT/$BENCH_PATH.$p.count" ||
 			{ bench_fail "$BENCH_PATH: no count from $p"; return 1; }

@@ -22,12 +22,7 @@
 . "$IPVSNG_TOP/tests/lib/nat.sh"
 . "$IPVSNG_TOP/bench/lib.sh"
 
-for kv; do
-	case $kv in
-	IPVSNG_BENCH_[A-Z_]*=*) declare "$kv" ;;
-	*) echo "sched.sh: bad argument $kv" >&2; exit 2 ;;
-	esac
-done
+bench_args "$@"
 CRR=${IPVSNG_BENCH_CRR:-2000}
 SCHEDS=${IPVSNG_BENCH_SCHED:-rr lc wlc sed nq}
 SIZES=${IPVSNG_BENCH_SCHED_N:-2 64 1024}

@@ -24,7 +24,8 @@ RS1_6=fd00:2::2
 RS2_6=fd00:3::2
 NAT_PIDS=()
 
-nat_cleanup() {
+# nat_stop: stop what bg started, and wait for it.
+nat_stop() {
 	local p
 	for p in "${NAT_PIDS[@]}"; do
 		kill "$p" 2>/dev/null
@@ -33,6 +34,10 @@ nat_cleanup() {
 		wait "$p" 2>/dev/null
 	done
 	NAT_PIDS=()
+}
+
+nat_cleanup() {
+	nat_stop
 	for n in c d r1 r2; do
 		ip netns del "$n" 2>/dev/null
 	done
