@@ -80,9 +80,14 @@ void vs_nl_close(void)
 	sk = NULL;
 }
 
+/* Room for any request we build (the largest, a service, is ~200 bytes). */
+#define VS_MSG_BYTES	1024
+
 struct nl_msg *vs_nl_msg(int cmd, int flags)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	/* Requests are a few hundred bytes; nlmsg_alloc() would clear a page
+	 * for each, which -R pays 50,000 times. */
+	struct nl_msg *msg = nlmsg_alloc_size(VS_MSG_BYTES);
 
 	if (!msg)
 		return NULL;
@@ -94,15 +99,18 @@ struct nl_msg *vs_nl_msg(int cmd, int flags)
 	return msg;
 }
 
-/* Stamps port, sequence number and request flags; returns the seq. */
-static uint32_t finish_msg(struct nl_msg *msg)
+/*
+ * Stamps port, sequence number and request flags; returns the seq.  ack:
+ * ask for an acknowledgement even on success (errors always get one).
+ */
+static uint32_t finish_msg(struct nl_msg *msg, int ack)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 
 	nlh->nlmsg_pid = nl_socket_get_local_port(sk);
 	nlh->nlmsg_seq = nl_socket_use_seq(sk);
 	nlh->nlmsg_flags |= NLM_F_REQUEST;
-	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
+	if (ack && !(nlh->nlmsg_flags & NLM_F_DUMP))
 		nlh->nlmsg_flags |= NLM_F_ACK;
 	return nlh->nlmsg_seq;
 }
@@ -114,7 +122,7 @@ static uint32_t finish_msg(struct nl_msg *msg)
  */
 int vs_nl_talk(struct nl_msg *msg, vs_nl_cb cb, void *arg)
 {
-	uint32_t seq = finish_msg(msg);
+	uint32_t seq = finish_msg(msg, 1);
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	int ret = 0, done = 0, n;
 
@@ -167,10 +175,18 @@ int vs_nl_talk(struct nl_msg *msg, vs_nl_cb cb, void *arg)
 
 /* ---- pipelined batch ------------------------------------------------ */
 
+/*
+ * Only the last request of a batch asks for an acknowledgement: the kernel
+ * handles a send's requests in order and answers each failing one with an
+ * error whether asked or not, so once the last ack is in, every request
+ * without an error succeeded.  That saves an ack allocation in the kernel
+ * and a receive here per request.
+ */
 static struct {
 	unsigned char *buf;
-	size_t len, cap;
+	size_t len, cap, last;	/* last: offset of the newest request */
 	long *cookies;
+	int *errs;
 	int n, max;
 	uint32_t first_seq;
 	vs_batch_done done;
@@ -178,6 +194,7 @@ static struct {
 } batch;
 
 #define BATCH_BYTES	(128 * 1024)
+#define BATCH_MAX	2048
 
 static int sock_buf(int fd, int force, int plain, int size)
 {
@@ -200,61 +217,69 @@ void vs_batch_init(vs_batch_done done, void *arg)
 	batch.buf = malloc(batch.cap);
 	sock_buf(fd, SO_SNDBUFFORCE, SO_SNDBUF, 4 * BATCH_BYTES);
 	rcv = sock_buf(fd, SO_RCVBUFFORCE, SO_RCVBUF, 8 << 20);
-	/* Every ack costs about a kilobyte of receive buffer; never queue
-	 * more than the socket can hold or the kernel drops acks. */
+	/* Every error costs about a kilobyte of receive buffer; never queue
+	 * more than the socket can hold or the kernel drops them. */
 	batch.max = rcv / 2048;
-	if (batch.max > 1024)
-		batch.max = 1024;
+	if (batch.max > BATCH_MAX)
+		batch.max = BATCH_MAX;
 	if (batch.max < 8)
 		batch.max = 8;
 	batch.cookies = malloc(sizeof(long) * batch.max);
-	if (!batch.buf || !batch.cookies)
+	batch.errs = malloc(sizeof(int) * batch.max);
+	if (!batch.buf || !batch.cookies || !batch.errs)
 		vs_fail(1, "%s", vs_strerror(OP_NONE, ENOMEM));
 }
 
-int vs_batch_flush(void)
+/* Reads answers until the last request's ack; errors into batch.errs. */
+static int batch_collect(void)
 {
-	int acked = 0, n, ret = 0;
+	uint32_t last = (uint32_t)batch.n - 1;
 
-	if (!batch.n)
-		return 0;
-	n = nl_sendto(sk, batch.buf, batch.len);
-	if (n < 0) {
-		ret = -1;
-		for (int i = 0; i < batch.n; i++)
-			batch.done(batch.cookies[i], EINVAL, batch.arg);
-		acked = batch.n;
-	}
-	while (acked < batch.n) {
+	for (;;) {
 		struct sockaddr_nl peer;
 		unsigned char *buf = NULL;
 		struct nlmsghdr *h;
+		int n = nl_recv(sk, &peer, &buf, NULL), seen_last = 0;
 
-		n = nl_recv(sk, &peer, &buf, NULL);
 		if (n <= 0) {
 			free(buf);
-			/* Lost acks: report the rest as failed. */
-			for (; acked < batch.n; acked++)
-				batch.done(batch.cookies[acked], ENOBUFS,
-					   batch.arg);
-			ret = -1;
-			break;
+			return -1;
 		}
 		for (h = (struct nlmsghdr *)buf; nlmsg_ok(h, n);
 		     h = nlmsg_next(h, &n)) {
 			uint32_t idx = h->nlmsg_seq - batch.first_seq;
-			struct nlmsgerr *e;
 
-			if (h->nlmsg_type != NLMSG_ERROR ||
-			    idx >= (uint32_t)batch.n)
+			if (h->nlmsg_type != NLMSG_ERROR || idx > last)
 				continue;
-			e = nlmsg_data(h);
-			if (e->error)
-				ret = -1;
-			batch.done(batch.cookies[idx], -e->error, batch.arg);
-			acked++;
+			batch.errs[idx] = -((struct nlmsgerr *)nlmsg_data(h))->error;
+			seen_last |= idx == last;
 		}
 		free(buf);
+		if (seen_last)
+			return 0;
+	}
+}
+
+int vs_batch_flush(void)
+{
+	struct nlmsghdr *tail;
+	int ret = 0, lost = 0;
+
+	if (!batch.n)
+		return 0;
+	tail = (struct nlmsghdr *)(batch.buf + batch.last);
+	tail->nlmsg_flags |= NLM_F_ACK;
+	memset(batch.errs, 0, sizeof(int) * batch.n);
+	if (nl_sendto(sk, batch.buf, batch.len) < 0)
+		lost = EINVAL;
+	else if (batch_collect() < 0)
+		lost = ENOBUFS;	/* answers lost: nothing is known to have worked */
+	for (int i = 0; i < batch.n; i++) {
+		int err = batch.errs[i] ? batch.errs[i] : lost;
+
+		if (err)
+			ret = -1;
+		batch.done(batch.cookies[i], err, batch.arg);
 	}
 	batch.n = 0;
 	batch.len = 0;
@@ -270,12 +295,13 @@ int vs_batch_add(struct nl_msg *msg, long cookie)
 
 	if (batch.n && (batch.n == batch.max || batch.len + len > batch.cap))
 		ret = vs_batch_flush();
-	seq = finish_msg(msg);
+	seq = finish_msg(msg, 0);
 	if (!batch.n)
 		batch.first_seq = seq;
 	memcpy(batch.buf + batch.len, nlh, nlh->nlmsg_len);
 	memset(batch.buf + batch.len + nlh->nlmsg_len, 0,
 	       len - nlh->nlmsg_len);
+	batch.last = batch.len;
 	batch.len += len;
 	batch.cookies[batch.n++] = cookie;
 	nlmsg_free(msg);

@@ -191,15 +191,30 @@ enum {
 static char *optval;
 
 static struct poptOption popt_table[] = {
-	/* commands */
+	/*
+	 * popt searches this table in order for every option: the ones
+	 * restore lines use most come first.  Otherwise the order does not
+	 * matter, except that --list must find 'L' before 'l'.
+	 */
+	NOARG("add-server", 'a', 'a'),
 	NOARG("add-service", 'A', 'A'),
+	STRARG("tcp-service", 't', 't'),
+	STRARG("real-server", 'r', 'r'),
+	NOARG("masquerading", 'm', 'm'),
+	STRARG("weight", 'w', 'w'),
+	NOARG("gatewaying", 'g', 'g'),
+	NOARG("ipip", 'i', 'i'),
+	STRARG("udp-service", 'u', 'u'),
+	STRARG("scheduler", 's', 's'),
+	{ "persistent", 'p', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL,
+	  &optval, 'p', NULL, NULL },
+	STRARG("fwmark-service", 'f', 'f'),
 	NOARG("edit-service", 'E', 'E'),
 	NOARG("delete-service", 'D', 'D'),
 	NOARG("clear", 'C', 'C'),
 	NOARG("list", 'L', 'L'),
 	NOARG("list", 'l', 'l'),
 	NOARG("zero", 'Z', 'Z'),
-	NOARG("add-server", 'a', 'a'),
 	NOARG("edit-server", 'e', 'e'),
 	NOARG("delete-server", 'd', 'd'),
 	NOARG("set", '\0', TAG_SET),
@@ -209,20 +224,8 @@ static struct poptOption popt_table[] = {
 	NOARG("save", 'S', 'S'),
 	STRARG("start-daemon", '\0', TAG_START_DAEMON),
 	STRARG("stop-daemon", '\0', TAG_STOP_DAEMON),
-	/* options */
-	STRARG("tcp-service", 't', 't'),
-	STRARG("udp-service", 'u', 'u'),
 	STRARG("sctp-service", '\0', TAG_SCTP_SERVICE),
-	STRARG("fwmark-service", 'f', 'f'),
-	STRARG("scheduler", 's', 's'),
-	{ "persistent", 'p', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL,
-	  &optval, 'p', NULL, NULL },
 	STRARG("netmask", 'M', 'M'),
-	STRARG("real-server", 'r', 'r'),
-	NOARG("masquerading", 'm', 'm'),
-	NOARG("ipip", 'i', 'i'),
-	NOARG("gatewaying", 'g', 'g'),
-	STRARG("weight", 'w', 'w'),
 	STRARG("u-threshold", 'x', 'x'),
 	STRARG("l-threshold", 'y', 'y'),
 	NOARG("numeric", 'n', 'n'),

@@ -62,7 +62,7 @@ char **vs_read_line(FILE *in, int *argc)
 	for (;;) {
 		size_t len = 0;
 
-		c = getc(in);
+		c = getc_unlocked(in);
 		if (c == EOF)
 			break;
 		if (is_blank(c)) {
@@ -75,7 +75,7 @@ char **vs_read_line(FILE *in, int *argc)
 					ungetc(c, in);
 					break;
 				}
-				c = getc(in);
+				c = getc_unlocked(in);
 			}
 			if (c == '\n')
 				return argv;
@@ -83,7 +83,7 @@ char **vs_read_line(FILE *in, int *argc)
 		}
 		while (c != EOF && !is_blank(c) && len < TOKEN_MAX) {
 			tok[len++] = (char)c;
-			c = getc(in);
+			c = getc_unlocked(in);
 		}
 		tok[len] = '\0';
 		if (strcmp(tok, "ipvsadm")) {
