@@ -256,6 +256,10 @@ struct ipvs_dest {
 	atomic_t		weight;
 	atomic_t		last_weight;	/* last non-zero weight */
 	unsigned int		flags;		/* IP_VS_DEST_F_*, under @lock */
+	/* What the scanning schedulers read instead of weight and flags:
+	 * -1 while OVERLOAD is set, else the weight (ipvs_dest_sync_sched()).
+	 */
+	int			sched_weight;
 	u32			u_threshold;
 	u32			l_threshold;
 	u8			tun_type;	/* IP_VS_CONN_F_TUNNEL_TYPE_* */
@@ -312,6 +316,7 @@ int ipvs_dest_edit(struct ipvs_service *svc, const struct ipvs_dest_conf *c);
 int ipvs_dest_del(struct ipvs_service *svc, const struct ipvs_dest_conf *c);
 void ipvs_dest_unlink_all(struct ipvs_service *svc);
 void ipvs_dest_update_overload(struct ipvs_dest *dest, int mode);
+void ipvs_dest_sync_sched(struct ipvs_dest *dest);
 
 static inline bool ipvs_addr_equal(u16 af, const union nf_inet_addr *a,
 				   const union nf_inet_addr *b)

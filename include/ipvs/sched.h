@@ -86,6 +86,12 @@ static inline struct ipvs_sched_state *ipvs_sched_state(const struct ipvs_servic
 					 lockdep_is_held(&svc->ipvs->lock));
 }
 
+/* -1: overloaded; else the weight. What lc, wlc, sed and nq scan. */
+static inline int ipvs_d_sched_weight(const struct ipvs_dest *d)
+{
+	return READ_ONCE(d->sched_weight);
+}
+
 /* Can @dest take a new connection? Read locklessly on the packet path. */
 static inline bool ipvs_dest_usable(const struct ipvs_dest *dest, int min_weight)
 {

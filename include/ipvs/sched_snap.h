@@ -14,9 +14,9 @@
  *  - add_dest builds a new snapshot and publishes it; if that cannot
  *    allocate, the add fails and the core unlinks the destination again;
  *  - del_dest must not fail: it builds a new snapshot if it can, otherwise
- *    it clears the deleted destination's slot in place. Readers skip NULL
- *    slots, so either way they see the list without the destination, in
- *    the same order;
+ *    it points the deleted destination's slot at ipvs_snap_hole, which
+ *    readers skip, so either way they see the list without the
+ *    destination, in the same order;
  *  - weights and flags are read live from the destinations, so upd_dest
  *    needs nothing.
  * Old snapshots are freed with kfree_rcu().
@@ -31,7 +31,7 @@
 struct ipvs_snap {
 	struct rcu_head		rcu;
 	unsigned int		n;		/* slots, holes included */
-	struct ipvs_dest	*dests[];	/* list order, NULL: deleted */
+	struct ipvs_dest	*dests[];	/* list order; never NULL */
 };
 
 static inline struct ipvs_snap *ipvs_snap_build(struct ipvs_service *svc)
@@ -78,6 +78,15 @@ static inline int ipvs_snap_refresh(struct ipvs_service *svc,
 	return 0;
 }
 
+/*
+ * Fills the slot of a destination deleted in place: overloaded, so every
+ * rule skips it, and never NULL, so lc, wlc, sed and nq need no test.
+ */
+static struct ipvs_dest ipvs_snap_hole __maybe_unused = {
+	.flags		= IP_VS_DEST_F_OVERLOAD,
+	.sched_weight	= -1,
+};
+
 /* @dest was unlinked: drop it from the snapshot, in place if need be. */
 static inline void ipvs_snap_remove(struct ipvs_service *svc,
 				    struct ipvs_snap __rcu **slot,
@@ -91,7 +100,7 @@ static inline void ipvs_snap_remove(struct ipvs_service *svc,
 	s = ipvs_snap_cur(svc, slot);
 	for (i = 0; i < s->n; i++) {
 		if (s->dests[i] == dest)
-			WRITE_ONCE(s->dests[i], NULL);
+			WRITE_ONCE(s->dests[i], &ipvs_snap_hole);
 	}
 }
 

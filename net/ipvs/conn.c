@@ -193,6 +193,7 @@ static void ipvs_dest_flags_update(struct ipvs_dest *dest, unsigned int set,
 		if (new == old)
 			return;
 	} while (!try_cmpxchg(&dest->flags, &old, new));
+	ipvs_dest_sync_sched(dest);
 }
 
 static unsigned int ipvs_dest_totalconns(const struct ipvs_dest *dest)

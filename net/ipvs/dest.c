@@ -191,6 +191,25 @@ static bool ipvs_dest_addr_ok(struct net *net, const struct ipvs_dest_conf *c)
  * lower one (3/4 of the upper if unset). @mode says what changed: a
  * connection was added (> 0) or removed (< 0), or the thresholds (0).
  */
+/*
+ * Refresh dest->sched_weight from flags and weight after changing either.
+ * Writers of flags race (the packet path flips OVERLOAD with cmpxchg, not
+ * under @lock), so each one writes and then re-reads what it derived from:
+ * whoever changes an input last also writes last, and never a stale value.
+ */
+void ipvs_dest_sync_sched(struct ipvs_dest *dest)
+{
+	unsigned int flags;
+	int w;
+
+	do {
+		flags = READ_ONCE(dest->flags);
+		w = atomic_read(&dest->weight);
+		WRITE_ONCE(dest->sched_weight, flags & IP_VS_DEST_F_OVERLOAD ? -1 : w);
+		smp_mb();
+	} while (READ_ONCE(dest->flags) != flags || atomic_read(&dest->weight) != w);
+}
+
 void ipvs_dest_update_overload(struct ipvs_dest *dest, int mode)
 {
 	unsigned int flags = dest->flags;
@@ -206,12 +225,14 @@ void ipvs_dest_update_overload(struct ipvs_dest *dest, int mode)
 	conns = atomic_read(&dest->activeconns) + atomic_read(&dest->inactconns);
 	if (conns >= (mode > 0 ? l : u)) {
 		WRITE_ONCE(dest->flags, flags | IP_VS_DEST_F_OVERLOAD);
-		return;
+		goto sync;
 	}
 	if (conns >= (mode < 0 ? u : l))
 		return;
 unset:
 	WRITE_ONCE(dest->flags, flags & ~IP_VS_DEST_F_OVERLOAD);
+sync:
+	ipvs_dest_sync_sched(dest);
 }
 
 /* The checks add and edit share, in upstream's order. */
@@ -269,6 +290,7 @@ static void ipvs_dest_apply(struct ipvs_service *svc, struct ipvs_dest *dest,
 
 	spin_lock_bh(&dest->lock);
 	WRITE_ONCE(dest->flags, dest->flags | IP_VS_DEST_F_AVAILABLE);
+	ipvs_dest_sync_sched(dest);	/* the weight, set above */
 	if (dest->u_threshold != c->u_threshold || dest->l_threshold != c->l_threshold) {
 		WRITE_ONCE(dest->u_threshold, c->u_threshold);
 		WRITE_ONCE(dest->l_threshold, c->l_threshold);

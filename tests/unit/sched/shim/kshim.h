@@ -53,6 +53,7 @@ union nf_inet_addr {
 #define __net_exit
 #define __read_mostly
 #define __always_unused __attribute__((unused))
+#define __maybe_unused __attribute__((unused))
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 

@@ -51,6 +51,7 @@ struct ipvs_dest {
 	atomic_t		weight;
 	atomic_t		last_weight;
 	unsigned int		flags;
+	int			sched_weight;	/* unused: derived */
 	u32			u_threshold;
 	u32			l_threshold;
 	u8			tun_type;
@@ -108,6 +109,12 @@ void ipvs_sched_err(const struct ipvs_service *svc, const char *msg);
 static inline struct ipvs_sched_state *ipvs_sched_state(const struct ipvs_service *svc)
 {
 	return svc->sched_state;
+}
+
+/* The kernel keeps this in struct ipvs_dest; here it is derived. */
+static inline int ipvs_d_sched_weight(const struct ipvs_dest *d)
+{
+	return (READ_ONCE(d->flags) & IP_VS_DEST_F_OVERLOAD) ? -1 : atomic_read(&d->weight);
 }
 
 static inline bool ipvs_dest_usable(const struct ipvs_dest *dest, int min_weight)
