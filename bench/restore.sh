@@ -42,6 +42,13 @@ for phase in stock ours; do
 	ipvs_phase $phase || { not_ok "load $phase"; continue; }
 	if [ $phase = stock ]; then tool=$STOCK_IPVSADM; else tool=$OUR_IPVSADM; fi
 	$tool -Ln >/dev/null # binary and libraries into the page cache
+	if [ $phase = ours ]; then
+		# Both tools against the same kernel (what issue 6 compares).
+		$STOCK_IPVSADM -Ln >/dev/null
+		secs upstream_on_ours.restore $STOCK_IPVSADM -R <"$work/rules"
+		secs upstream_on_ours.list $STOCK_IPVSADM -Ln
+		$STOCK_IPVSADM -C
+	fi
 	secs $phase.restore $tool -R <"$work/rules"
 	secs $phase.list $tool -Ln
 	$tool -S -n >"$work/$phase.save"
@@ -53,6 +60,11 @@ for op in restore list flush; do
 	printf '# %-8s upstream/stock %8ss   ours/ours %8ss   speed-up %sx\n' $op \
 		"${res[stock.$op]}" "${res[ours.$op]}" \
 		"$(awk -v a="${res[stock.$op]}" -v b="${res[ours.$op]}" 'BEGIN { printf "%.1f", (b > 0) ? a / b : 0 }')"
+	[ $op = flush ] ||
+		printf '# %-8s upstream/ours  %8ss   ours/ours %8ss   speed-up %sx (same kernel)\n' $op \
+			"${res[upstream_on_ours.$op]}" "${res[ours.$op]}" \
+			"$(awk -v a="${res[upstream_on_ours.$op]}" -v b="${res[ours.$op]}" \
+				'BEGIN { printf "%.1f", (b > 0) ? a / b : 0 }')"
 	echo "RESULT ${op}_$((NSVC / 1000))k stock 1 ${cpu[stock.$op]} ns"
 	echo "RESULT ${op}_$((NSVC / 1000))k ours 1 ${cpu[ours.$op]} ns"
 done
