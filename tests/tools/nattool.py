@@ -21,9 +21,13 @@
   nattool.py sctp-get HOST PORT N SIZE      N associations: read the name, send
                                             SIZE random bytes, compare the echo;
                                             prints "NAME ok" or "NAME bad" each
-  nattool.py sctp-crc IFACE SECS DST       watch IFACE for SECS seconds; check
-                                            the CRC32c of every SCTP packet to
-                                            DST; prints "watching", then
+  nattool.py sctp-crc IFACE SECS DST [STOP]
+                                            watch IFACE for SECS seconds, or
+                                            until file STOP exists; check the
+                                            CRC32c of every SCTP packet to DST
+                                            it receives; prints "watching",
+                                            then "frames F large L" (frames
+                                            seen, GSO ones skipped) and
                                             "sctp N bad M"
   nattool.py udp-refused HOST PORT          one datagram on a connected socket;
                                             prints "refused" on ICMP unreachable
@@ -34,6 +38,7 @@
 Every loop is bounded in count and time.
 """
 import collections
+import os
 import selectors
 import socket
 import struct
@@ -244,22 +249,33 @@ def crc32c(data):
 crc32c.table = None
 
 
-def sctp_crc(iface, secs, dst):
+def sctp_crc(iface, secs, dst, stop=None):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+    # Checking a CRC in Python is slow under TCG: room for a whole burst
+    # (SO_RCVBUFFORCE, 33 on Linux, which Python does not name: root may
+    # pass net.core.rmem_max).
+    s.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)
     s.bind((iface, 0))
     s.settimeout(0.2)
     want = socket.inet_pton(family(dst), dst)
     buf = bytearray(262144)
     print('watching', flush=True)
-    n = bad = 0
+    n = bad = frames = large = 0
     deadline = time.time() + secs
+    stopping = False
     while time.time() < deadline:
+        # Once told to stop, read what is queued, up to a 0.2 s silence.
+        stopping = stopping or bool(stop and os.path.exists(stop))
         try:
             size = s.recv_into(buf)
         except (socket.timeout, OSError):
+            if stopping:
+                break
             continue
+        frames += 1
         f = bytes(buf[:size])
         if size > 1514:
+            large += 1
             continue    # GSO: the CRC is computed when it is segmented
         # Only what is received: our own packets may leave the CRC to
         # the device.
@@ -273,6 +289,7 @@ def sctp_crc(iface, secs, dst):
         n += 1
         if struct.pack('<I', crc32c(sctp[:8] + bytes(4) + sctp[12:])) != sctp[8:12]:
             bad += 1
+    print('frames %d large %d' % (frames, large), flush=True)
     print('sctp %d bad %d' % (n, bad), flush=True)
 
 
@@ -369,7 +386,7 @@ def main(a):
     elif cmd == 'sctp-get':
         sctp_get(a[1], int(a[2]), int(a[3]), int(a[4]))
     elif cmd == 'sctp-crc':
-        sctp_crc(a[1], float(a[2]), a[3])
+        sctp_crc(a[1], float(a[2]), a[3], a[4] if len(a) > 4 else None)
     elif cmd == 'udp-refused':
         udp_refused(a[1], int(a[2]))
     elif cmd == 'hold-echo':
