@@ -4,6 +4,7 @@
 #
 #   make            modules + ipvsadm
 #   make check      host unit tests, then the whole VM suite
+#   make check-debug the VM suite (DEBUG_TESTS) on the KASAN/lockdep/kmemleak kernel
 #   make demo       boot the VM and load-balance real traffic
 #   make bench      instruction-counted benchmarks: plain routing, stock, ours
 #   make install    modules into /lib/modules/<kver>/updates, ipvsadm into $(PREFIX)
@@ -24,6 +25,7 @@ DESTDIR ?=
 export KDIR KVER
 
 .PHONY: all modules tools testtools deps install modules_install clean check unit vm-check \
+	check-debug debug-kernel \
 	demo bench bench-restore benchtools
 
 all: modules tools testtools benchtools
@@ -39,6 +41,7 @@ tools: deps
 
 testtools:
 	$(MAKE) -C tests/tools
+	$(MAKE) -C tests/fuzz
 
 benchtools:
 	$(MAKE) -C bench
@@ -59,6 +62,20 @@ check: all
 
 vm-check: all
 	@tests/run-all --vm-only
+
+# The debug kernel: Debian's linux-source-6.1 with KASAN, lockdep, kmemleak,
+# DEBUG_OBJECTS, DEBUG_LIST and SLUB debugging, built once per machine into
+# .cache/debug-kernel/ (scripts/debug-kernel.sh), with our modules built
+# against it in a copy of the sources.
+debug-kernel: deps
+	@scripts/debug-kernel.sh
+
+# VM tests on the debug kernel; any KASAN, lockdep, kmemleak or WARN report
+# fails the file (scripts/vm-run). Not part of `make check`: see README.
+DEBUG_TESTS ?= nl-fuzz
+check-debug: all debug-kernel
+	@IPVSNG_KERNEL=debug TEST_FUZZ_ITER=$${TEST_FUZZ_ITER:-100000} \
+		VM_TIMEOUT=$${VM_TIMEOUT:-3600} tests/run-all --vm-only $(DEBUG_TESTS)
 
 demo: all
 	@scripts/demo

@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# KERNEL_BAD_RE: kernel log lines that fail a run (extended regex). Sourced
+# by scripts/vm-run on the host (console and dmesg of each boot) and by
+# tests/lib/vm.sh in the guest (kernel_clean). Covers the stock kernel's
+# WARN/BUG/oops and the debug kernel's reports: KASAN ("BUG: KASAN: ..."),
+# lockdep ("WARNING: possible circular locking dependency detected", and
+# lockdep turning itself off), suspicious RCU usage, sleeping in atomic
+# context ("BUG: sleeping function called from invalid context"), SLUB debug
+# ("BUG kmalloc-64 (Tainted: ...): Redzone overwritten"), DEBUG_OBJECTS
+# ("ODEBUG: ..."), DEBUG_LIST and kmemleak ("N new suspected memory leaks").
+# Boot-time banners such as "kmemleak: Kernel memory leak detector
+# initialized" must not match.
+KERNEL_BAD_RE='WARNING:|BUG:|BUG [^ ]+ \(|Oops|general protection|Call Trace|kernel BUG'
+KERNEL_BAD_RE+='|lockdep|possible circular|possible recursive|inconsistent lock state'
+KERNEL_BAD_RE+='|suspicious RCU usage|turning off the locking correctness validator'
+KERNEL_BAD_RE+='|KASAN|suspected memory leak|unreferenced object|UBSAN|Kernel panic'
+KERNEL_BAD_RE+='|RCU.*stall|hung_task|INFO: task .* blocked|ODEBUG'
+KERNEL_BAD_RE+='|list_(add|del) corruption|Poison overwritten|Redzone overwritten'
