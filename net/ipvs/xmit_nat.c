@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Transmitters, dispatched by the connection's forwarding method, and the
- * NAT (masquerading) one: route to the real server, check the MTU, rewrite
- * the destination address and port, and send the packet out through
- * LOCAL_OUT (so output filtering applies) marked as owned by IPVS.
+ * NAT (masquerading) one: route to the real server, decrement the TTL
+ * (hop limit) as a router and as upstream IPVS do for a real server that
+ * is not this host, check the MTU, rewrite the destination address and
+ * port, and send the packet out through LOCAL_OUT (so output filtering
+ * applies) marked as owned by IPVS.
  *
  * Checksums: the transport checksum is updated incrementally for the
  * address and port change with inet_proto_csum_replace*(), which handles
@@ -88,12 +90,11 @@ static unsigned int ipvs_nat_xmit(struct ipvs_dp_net *dp, struct sk_buff *skb,
 		ipvs_unreach(dp, skb, cp->af);
 		return NF_DROP;
 	}
-	if (!local && !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(dst), false))
-		goto drop;
-
 	if (skb_ensure_writable(skb, iph->len + pp->hdr_len))
 		goto drop;
-	if (!local && skb_cow(skb, LL_RESERVED_SPACE(dst->dev)))
+	if (!local && (!ipvs_decrement_ttl(dp, skb, cp->af, dst) ||
+		       !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(dst), false) ||
+		       skb_cow(skb, LL_RESERVED_SPACE(dst->dev))))
 		goto drop;
 	if (!pp->nat(skb, cp, iph, true))
 		goto drop;
@@ -116,9 +117,9 @@ unsigned int ipvs_nat_xmit_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
 	dst = ipvs_route(dp->net, skb, cp->af, &cp->daddr, 0, NULL, &local);
 	if (!dst)
 		return NF_DROP;
-	if (!local && !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(dst), true))
-		goto drop;
-	if (!local && skb_cow(skb, LL_RESERVED_SPACE(dst->dev)))
+	if (!local && (!ipvs_decrement_ttl(dp, skb, cp->af, dst) ||
+		       !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(dst), true) ||
+		       skb_cow(skb, LL_RESERVED_SPACE(dst->dev))))
 		goto drop;
 	return ipvs_xmit_send(dp, skb, cp, dst, local);
 
