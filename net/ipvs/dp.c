@@ -19,6 +19,7 @@
 #define pr_fmt(fmt) "IPVS: " fmt
 
 #include <linux/module.h>
+#include <linux/netdevice.h>
 #include <net/netns/generic.h>
 #include <ipvs/conn.h>
 
@@ -85,6 +86,28 @@ static struct pernet_operations ipvs_dp_net_ops = {
 	.size		= sizeof(struct ipvs_dp_net),
 };
 
+/*
+ * A device going down or away: the route caches of its namespace let go
+ * of their routes (see dest_dst.c). Runs under RTNL; the namespace's
+ * state lives until after its devices are gone.
+ */
+static int ipvs_dp_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct net *net = dev_net(netdev_notifier_info_to_dev(ptr));
+	struct ipvs_net *ipvs = ipvs_net(net);
+
+	if (event != NETDEV_DOWN && event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	mutex_lock(&ipvs->lock);
+	ipvs_dest_dst_flush(ipvs);
+	mutex_unlock(&ipvs->lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ipvs_dp_netdev_notifier = {
+	.notifier_call	= ipvs_dp_netdev_event,
+};
+
 int ipvs_dp_module_init(void)
 {
 	int ret;
@@ -94,12 +117,22 @@ int ipvs_dp_module_init(void)
 		return ret;
 	ret = register_pernet_subsys(&ipvs_dp_net_ops);
 	if (ret)
-		ipvs_conn_module_uninit();
+		goto err_conn;
+	ret = register_netdevice_notifier(&ipvs_dp_netdev_notifier);
+	if (ret)
+		goto err_pernet;
+	return 0;
+
+err_pernet:
+	unregister_pernet_subsys(&ipvs_dp_net_ops);
+err_conn:
+	ipvs_conn_module_uninit();
 	return ret;
 }
 
 void ipvs_dp_module_uninit(void)
 {
+	unregister_netdevice_notifier(&ipvs_dp_netdev_notifier);
 	unregister_pernet_subsys(&ipvs_dp_net_ops);
 	rcu_barrier();
 	ipvs_conn_module_uninit();

@@ -82,28 +82,26 @@ static unsigned int ipvs_nat_xmit(struct ipvs_dp_net *dp, struct sk_buff *skb,
 				  struct ipvs_conn *cp, const struct ipvs_proto *pp,
 				  const struct ipvs_iphdr *iph, bool hook_local_out)
 {
-	struct dst_entry *dst;
-	bool local;
+	struct ipvs_rt rt;
 
-	dst = ipvs_route(dp->net, skb, cp->af, &cp->daddr, 0, NULL, &local);
-	if (!dst) {
+	if (!ipvs_route_dest(dp->net, skb, cp->dest, 0, &rt)) {
 		ipvs_unreach(dp, skb, cp->af);
 		return NF_DROP;
 	}
 	if (skb_ensure_writable(skb, iph->len + pp->hdr_len))
 		goto drop;
-	if (!local && (!ipvs_decrement_ttl(dp, skb, cp->af, dst) ||
-		       !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(dst), false) ||
-		       skb_cow(skb, LL_RESERVED_SPACE(dst->dev))))
+	if (!rt.local && (!ipvs_decrement_ttl(dp, skb, cp->af, rt.dst) ||
+			  !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(rt.dst), false) ||
+			  skb_cow(skb, LL_RESERVED_SPACE(rt.dst->dev))))
 		goto drop;
 	if (!pp->nat(skb, cp, iph, true))
 		goto drop;
 	ipvs_nat_daddr(skb, cp);
 
-	return ipvs_xmit_send(dp, skb, cp, dst, local);
+	return ipvs_xmit_send(dp, skb, cp, &rt);
 
 drop:
-	dst_release(dst);
+	ipvs_rt_put(&rt);
 	return NF_DROP;
 }
 
@@ -111,20 +109,18 @@ drop:
 unsigned int ipvs_nat_xmit_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
 				struct ipvs_conn *cp, bool hook_local_out)
 {
-	struct dst_entry *dst;
-	bool local;
+	struct ipvs_rt rt;
 
-	dst = ipvs_route(dp->net, skb, cp->af, &cp->daddr, 0, NULL, &local);
-	if (!dst)
+	if (!ipvs_route_dest(dp->net, skb, cp->dest, 0, &rt))
 		return NF_DROP;
-	if (!local && (!ipvs_decrement_ttl(dp, skb, cp->af, dst) ||
-		       !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(dst), true) ||
-		       skb_cow(skb, LL_RESERVED_SPACE(dst->dev))))
+	if (!rt.local && (!ipvs_decrement_ttl(dp, skb, cp->af, rt.dst) ||
+			  !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(rt.dst), true) ||
+			  skb_cow(skb, LL_RESERVED_SPACE(rt.dst->dev))))
 		goto drop;
-	return ipvs_xmit_send(dp, skb, cp, dst, local);
+	return ipvs_xmit_send(dp, skb, cp, &rt);
 
 drop:
-	dst_release(dst);
+	ipvs_rt_put(&rt);
 	return NF_DROP;
 }
 
