@@ -359,6 +359,9 @@ static unsigned int ipvs_request_hook(void *priv, struct sk_buff *skb,
 
 	if (state->hook != NF_INET_LOCAL_OUT)
 		return ipvs_in(dp, state->pf, skb, state->hook);
+	/* Our own packets come back here: not worth disabling BHs for. */
+	if (skb->ipvs_property)
+		return NF_ACCEPT;
 	local_bh_disable();
 	verdict = ipvs_in(dp, state->pf, skb, state->hook);
 	local_bh_enable();
@@ -373,6 +376,9 @@ static unsigned int ipvs_reply_hook(void *priv, struct sk_buff *skb,
 
 	if (state->hook != NF_INET_LOCAL_OUT)
 		return ipvs_out(dp, state->pf, skb, state->hook);
+	/* Our own packets come back here: not worth disabling BHs for. */
+	if (skb->ipvs_property)
+		return NF_ACCEPT;
 	local_bh_disable();
 	verdict = ipvs_out(dp, state->pf, skb, state->hook);
 	local_bh_enable();
