@@ -44,28 +44,6 @@ void ipvs_nat_l4_csum(struct sk_buff *skb, __sum16 *check, u16 af,
 	inet_proto_csum_replace2(check, skb, oport, nport, false);
 }
 
-/*
- * After SNAT, route again by the new source when snat_reroute is set (for
- * policy routing on the VIP), as upstream: only for replies leaving the host
- * (FORWARD, LOCAL_OUT). Non-zero: drop.
- */
-int ipvs_snat_reroute(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af,
-		      unsigned int hooknum)
-{
-	struct dst_entry *dst = skb_dst(skb);
-
-	if (!READ_ONCE(dp->sysctl.snat_reroute) || hooknum == NF_INET_LOCAL_IN || !dst)
-		return 0;
-	if (af == AF_INET6) {
-		if (dst->dev && !(dst->dev->flags & IFF_LOOPBACK))
-			return ip6_route_me_harder(dp->net, skb->sk, skb);
-		return 0;
-	}
-	if (!(skb_rtable(skb)->rt_flags & RTCF_LOCAL))
-		return ip_route_me_harder(dp->net, skb->sk, skb, RTN_LOCAL);
-	return 0;
-}
-
 static void ipvs_nat_daddr(struct sk_buff *skb, const struct ipvs_conn *cp)
 {
 	if (cp->af == AF_INET6) {
