@@ -115,6 +115,8 @@ struct ipvs_dp_sysctl {
 	int	conn_max;		/* ipvs-ng: connection ceiling */
 };
 
+struct ipvs_snat_rt;
+
 struct ipvs_dp_net {
 	struct net			*net;
 	struct ipvs_net			*ipvs;
@@ -130,6 +132,9 @@ struct ipvs_dp_net {
 
 	/* Netfilter hooks (hooks.c), registered with the first service. */
 	bool				hooks_on;
+
+	/* Last reply route of each CPU (snat_route.c). */
+	struct ipvs_snat_rt __percpu	*snat_rt;
 
 	/* Rate estimator (est.c). */
 	struct delayed_work		est_work;
@@ -202,6 +207,11 @@ struct ipvs_conn *ipvs_conn_schedule(struct ipvs_dp_net *dp, struct ipvs_service
 /* hooks.c */
 int ipvs_hooks_enable(struct ipvs_dp_net *dp);
 void ipvs_hooks_disable(struct ipvs_dp_net *dp);
+
+/* snat_route.c */
+int ipvs_snat_route_init(struct ipvs_dp_net *dp);
+void ipvs_snat_route_flush(struct ipvs_dp_net *dp);
+void ipvs_snat_route_uninit(struct ipvs_dp_net *dp);
 
 /* est.c */
 void ipvs_est_init(struct ipvs_dp_net *dp);

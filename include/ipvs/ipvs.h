@@ -274,9 +274,12 @@ struct ipvs_dest {
 
 	/* Serialises writers of @flags: the config path (AVAILABLE, and
 	 * OVERLOAD on threshold changes) and the packet path (OVERLOAD as
-	 * connections come and go). Later also the route cache.
+	 * connections come and go).
 	 */
 	spinlock_t		lock;
+
+	/* The route to the real server (dest_dst.c, which has the rules). */
+	struct ipvs_dest_dst __rcu *dst_cache;
 
 	/* One for the service list or the trash, one per connection. */
 	refcount_t		refcnt;
@@ -317,6 +320,12 @@ int ipvs_dest_del(struct ipvs_service *svc, const struct ipvs_dest_conf *c);
 void ipvs_dest_unlink_all(struct ipvs_service *svc);
 void ipvs_dest_update_overload(struct ipvs_dest *dest, int mode);
 void ipvs_dest_sync_sched(struct ipvs_dest *dest);
+
+/* dest_dst.c: the destination's route cache. */
+struct ipvs_dest_dst;
+void ipvs_dest_dst_reset(struct ipvs_dest *dest);
+void ipvs_dest_dst_flush(struct ipvs_net *ipvs);
+void ipvs_dest_dst_release(struct ipvs_dest *dest);
 
 static inline bool ipvs_addr_equal(u16 af, const union nf_inet_addr *a,
 				   const union nf_inet_addr *b)

@@ -94,6 +94,7 @@ void ipvs_nfct_after_xmit(struct sk_buff *skb, const struct ipvs_conn *cp, bool 
 bool ipvs_nfct_stale(struct sk_buff *skb, const struct ipvs_conn *cp);
 bool ipvs_nfct_reuse(struct sk_buff *skb, struct ipvs_conn *cp);
 void ipvs_nfct_drop(struct ipvs_dp_net *dp, const struct ipvs_conn *cp);
+/* snat_route.c: route a reply again by its new source (snat_reroute). */
 int ipvs_snat_reroute(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af,
 		      unsigned int hooknum);
 

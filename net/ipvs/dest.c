@@ -19,6 +19,9 @@
  *    IPVS_DEST_TRASH_PERIOD revives it with its counters, as upstream does.
  *    A delayed work frees trashed destinations that have stayed unreferenced
  *    for that long; freeing goes through call_rcu().
+ *  - The route cache (dest->dst_cache) is emptied when a destination is
+ *    added, edited or deleted, and released when it is freed; its own
+ *    rules are at the top of dest_dst.c.
  */
 #define pr_fmt(fmt) "IPVS: " fmt
 
@@ -44,6 +47,7 @@ static void ipvs_dest_free_rcu(struct rcu_head *head)
 {
 	struct ipvs_dest *dest = container_of(head, struct ipvs_dest, rcu);
 
+	ipvs_dest_dst_release(dest);
 	ipvs_stats_destroy(&dest->stats);
 	kfree(dest);
 }
@@ -276,6 +280,8 @@ static void ipvs_dest_apply(struct ipvs_service *svc, struct ipvs_dest *dest,
 	dest->tun_type = c->tun_type;
 	dest->tun_port = c->tun_port;
 	dest->tun_flags = c->tun_flags;
+	/* The forwarding method decides how the route is looked up. */
+	ipvs_dest_dst_reset(dest);
 
 	old_svc = rcu_dereference_protected(dest->svc, lockdep_is_held(&svc->ipvs->lock));
 	if (old_svc != svc) {
@@ -314,6 +320,8 @@ static void ipvs_dest_unlink(struct ipvs_service *svc, struct ipvs_dest *dest)
 	spin_lock_bh(&dest->lock);
 	WRITE_ONCE(dest->flags, dest->flags & ~IP_VS_DEST_F_AVAILABLE);
 	spin_unlock_bh(&dest->lock);
+	/* Packets still on their way may cache it again: freed with @dest. */
+	ipvs_dest_dst_reset(dest);
 	list_del_rcu(&dest->n_list);
 	svc->num_dests--;
 	if (dest->af != svc->af)

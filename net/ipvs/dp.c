@@ -10,7 +10,8 @@
  * unload, which runs the same exit for every namespace):
  *
  *   1. unregister the hooks (waits for packets inside them),
- *   2. stop the estimator, remove /proc files and sysctls,
+ *   2. stop the estimator, release the reply routes, remove /proc files
+ *      and sysctls,
  *   3. stop the collector and free every connection,
  *   4. rcu_barrier() (exit_batch): connections unlinked earlier release
  *      their destination in RCU callbacks, which must have run before the
@@ -19,6 +20,7 @@
 #define pr_fmt(fmt) "IPVS: " fmt
 
 #include <linux/module.h>
+#include <linux/netdevice.h>
 #include <net/netns/generic.h>
 #include <ipvs/conn.h>
 
@@ -51,9 +53,14 @@ static int __net_init ipvs_dp_net_init(struct net *net)
 	ret = ipvs_proc_conn_init(dp);
 	if (ret)
 		goto err_sysctl;
+	ret = ipvs_snat_route_init(dp);
+	if (ret)
+		goto err_proc;
 	ipvs_est_init(dp);
 	return 0;
 
+err_proc:
+	ipvs_proc_conn_uninit(dp);
 err_sysctl:
 	ipvs_sysctl_uninit(dp);
 err_conn:
@@ -67,6 +74,7 @@ static void __net_exit ipvs_dp_net_exit(struct net *net)
 
 	ipvs_hooks_disable(dp);
 	ipvs_est_uninit(dp);
+	ipvs_snat_route_uninit(dp);
 	ipvs_proc_conn_uninit(dp);
 	ipvs_sysctl_uninit(dp);
 	ipvs_conn_uninit(dp);
@@ -85,6 +93,29 @@ static struct pernet_operations ipvs_dp_net_ops = {
 	.size		= sizeof(struct ipvs_dp_net),
 };
 
+/*
+ * A device going down or away: the route caches of its namespace let go
+ * of their routes (see dest_dst.c, snat_route.c). Runs under RTNL; the
+ * namespace's state lives until after its devices are gone.
+ */
+static int ipvs_dp_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct net *net = dev_net(netdev_notifier_info_to_dev(ptr));
+	struct ipvs_net *ipvs = ipvs_net(net);
+
+	if (event != NETDEV_DOWN && event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	mutex_lock(&ipvs->lock);
+	ipvs_dest_dst_flush(ipvs);
+	mutex_unlock(&ipvs->lock);
+	ipvs_snat_route_flush(ipvs_dp(net));
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ipvs_dp_netdev_notifier = {
+	.notifier_call	= ipvs_dp_netdev_event,
+};
+
 int ipvs_dp_module_init(void)
 {
 	int ret;
@@ -94,12 +125,22 @@ int ipvs_dp_module_init(void)
 		return ret;
 	ret = register_pernet_subsys(&ipvs_dp_net_ops);
 	if (ret)
-		ipvs_conn_module_uninit();
+		goto err_conn;
+	ret = register_netdevice_notifier(&ipvs_dp_netdev_notifier);
+	if (ret)
+		goto err_pernet;
+	return 0;
+
+err_pernet:
+	unregister_pernet_subsys(&ipvs_dp_net_ops);
+err_conn:
+	ipvs_conn_module_uninit();
 	return ret;
 }
 
 void ipvs_dp_module_uninit(void)
 {
+	unregister_netdevice_notifier(&ipvs_dp_netdev_notifier);
 	unregister_pernet_subsys(&ipvs_dp_net_ops);
 	rcu_barrier();
 	ipvs_conn_module_uninit();

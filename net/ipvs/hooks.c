@@ -24,9 +24,15 @@
  * nf_conntrack and iptables/nftables NAT rules (MASQUERADE...) leave them
  * alone, unless the "conntrack" sysctl asks to keep the entries (nfct.c).
  * Packets IPVS has rewritten carry skb->ipvs_property and are
- * ignored by our own hooks when they go through LOCAL_OUT again. Fragments
- * are reassembled before LOCAL_IN/FORWARD by nf_defrag_ipv4/ipv6, which we
- * enable for the namespace together with the hooks.
+ * ignored by our own hooks when they go through LOCAL_OUT again.
+ *
+ * Fragments: IPv4 ones are gathered by the hooks themselves, as upstream
+ * does (ipvs_defrag4()): requests reach LOCAL_IN already reassembled
+ * by the local delivery, so only forwarded replies and the rare fragmented
+ * local packet need it, and the namespace's other traffic keeps a
+ * PRE_ROUTING without any hook. IPv6 fragments are reassembled by
+ * nf_defrag_ipv6, enabled for the namespace together with the hooks (the
+ * stock module does the same for its IPv6 services).
  *
  * Upstream also hooks FORWARD at 99 to catch ICMP errors addressed to a
  * non-local VIP (fwmark services for DR/TUN routers); with NAT to a local
@@ -51,11 +57,34 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/icmp.h>
-#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <ipvs/conn.h>
 #include <ipvs/proto.h>
 #include <ipvs/sched.h>
+
+/*
+ * An IPv4 fragment of a protocol we handle is reassembled here, as the
+ * local delivery would, so that ports and checksums can be rewritten (BHs
+ * are disabled: softirq, or our LOCAL_OUT hooks). True when the hook must
+ * return *verdict: the reassembly kept the fragment, or the datagram it
+ * completed cannot be parsed. Otherwise @iph describes the whole datagram.
+ */
+static bool ipvs_defrag4(struct ipvs_dp_net *dp, struct sk_buff *skb, unsigned int hooknum,
+			 struct ipvs_iphdr *iph, unsigned int *verdict)
+{
+	u32 user = hooknum == NF_INET_LOCAL_IN ? IP_DEFRAG_VS_IN :
+		   hooknum == NF_INET_FORWARD ? IP_DEFRAG_VS_FWD : IP_DEFRAG_VS_OUT;
+
+	if (iph->protocol != IPPROTO_TCP && iph->protocol != IPPROTO_UDP &&
+	    iph->protocol != IPPROTO_SCTP && iph->protocol != IPPROTO_ICMP)
+		return false;
+	if (ip_defrag(dp->net, skb, user)) {
+		*verdict = NF_STOLEN;
+		return true;
+	}
+	*verdict = NF_ACCEPT;
+	return !ipvs_iph_parse(AF_INET, skb, 0, iph);
+}
 
 /* Parse the IP header at @off and the ports of the transport header. */
 bool ipvs_iph_parse(u16 af, struct sk_buff *skb, int off, struct ipvs_iphdr *iph)
@@ -221,6 +250,9 @@ static unsigned int ipvs_in(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (!ipvs_iph_parse(af, skb, 0, &iph))
 		return NF_ACCEPT;
+	if (af == AF_INET && unlikely(ip_is_fragment(ip_hdr(skb))) &&
+	    ipvs_defrag4(dp, skb, hooknum, &iph, &verdict))
+		return verdict;
 
 	if (iph.protocol == (af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP)) {
 		bool related;
@@ -320,17 +352,21 @@ static unsigned int ipvs_out(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb
 	const struct ipvs_xmit_ops *xo;
 	const struct ipvs_proto *pp;
 	struct ipvs_iphdr iph;
+	unsigned int verdict;
 	struct ipvs_conn *cp;
 
 	if (skb->ipvs_property || !ipvs_conn_count(dp))
 		return NF_ACCEPT;
 	if (!ipvs_iph_parse(af, skb, 0, &iph))
 		return NF_ACCEPT;
+	if (af == AF_INET && unlikely(ip_is_fragment(ip_hdr(skb))) &&
+	    ipvs_defrag4(dp, skb, hooknum, &iph, &verdict))
+		return verdict;
 
 	if (iph.protocol == (af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP)) {
 		bool related;
-		unsigned int verdict = ipvs_out_icmp(dp, skb, &iph, hooknum, &related);
 
+		verdict = ipvs_out_icmp(dp, skb, &iph, hooknum, &related);
 		return related ? verdict : NF_ACCEPT;
 	}
 
@@ -359,6 +395,9 @@ static unsigned int ipvs_request_hook(void *priv, struct sk_buff *skb,
 
 	if (state->hook != NF_INET_LOCAL_OUT)
 		return ipvs_in(dp, state->pf, skb, state->hook);
+	/* Our own packets come back here: not worth disabling BHs for. */
+	if (skb->ipvs_property)
+		return NF_ACCEPT;
 	local_bh_disable();
 	verdict = ipvs_in(dp, state->pf, skb, state->hook);
 	local_bh_enable();
@@ -373,6 +412,9 @@ static unsigned int ipvs_reply_hook(void *priv, struct sk_buff *skb,
 
 	if (state->hook != NF_INET_LOCAL_OUT)
 		return ipvs_out(dp, state->pf, skb, state->hook);
+	/* Our own packets come back here: not worth disabling BHs for. */
+	if (skb->ipvs_property)
+		return NF_ACCEPT;
 	local_bh_disable();
 	verdict = ipvs_out(dp, state->pf, skb, state->hook);
 	local_bh_enable();
@@ -411,13 +453,10 @@ int ipvs_hooks_enable(struct ipvs_dp_net *dp)
 	if (dp->hooks_on)
 		return 0;
 
-	ret = nf_defrag_ipv4_enable(net);
-	if (ret)
-		return ret;
 	if (ipvs_v6()) {
 		ret = nf_defrag_ipv6_enable(net);
 		if (ret)
-			goto err_defrag4;
+			return ret;
 	}
 	ret = nf_register_net_hooks(net, ipvs_ops4, ARRAY_SIZE(ipvs_ops4));
 	if (ret)
@@ -435,8 +474,6 @@ err_hooks4:
 err_defrag6:
 	if (ipvs_v6())
 		nf_defrag_ipv6_disable(net);
-err_defrag4:
-	nf_defrag_ipv4_disable(net);
 	return ret;
 }
 
@@ -452,6 +489,5 @@ void ipvs_hooks_disable(struct ipvs_dp_net *dp)
 		nf_defrag_ipv6_disable(net);
 	}
 	nf_unregister_net_hooks(net, ipvs_ops4, ARRAY_SIZE(ipvs_ops4));
-	nf_defrag_ipv4_disable(net);
 	dp->hooks_on = false;
 }

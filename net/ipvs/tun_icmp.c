@@ -95,15 +95,13 @@ static int ipvs_tun_decap_len(struct ipvs_net *ipvs, struct sk_buff *skb, int of
 static u32 ipvs_tun_route_mtu(struct ipvs_dp_net *dp, struct sk_buff *skb, __be32 daddr)
 {
 	union nf_inet_addr a = { .ip = daddr };
-	struct dst_entry *dst;
-	bool local;
+	struct ipvs_rt rt;
 	u32 mtu;
 
-	dst = ipvs_route(dp->net, skb, AF_INET, &a, 0, NULL, &local);
-	if (!dst)
+	if (!ipvs_route(dp->net, skb, AF_INET, &a, 0, &rt, NULL))
 		return 0;
-	mtu = local ? 0 : dst_mtu(dst);
-	dst_release(dst);
+	mtu = rt.local ? 0 : dst_mtu(rt.dst);
+	ipvs_rt_put(&rt);
 	return mtu;
 }
 

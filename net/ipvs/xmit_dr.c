@@ -8,9 +8,10 @@
  *
  * The route is looked up towards the real server with FLOWI_FLAG_KNOWN_NH,
  * which makes the route's gateway the real server address (see
- * ipvs_route()): the neighbour resolved on output is the real server's,
- * not the VIP's. Port translation is impossible by construction; the
- * destination's port is only shown (ipvsadm sets it to the service port).
+ * ipvs_route(); the destination's route cache keeps it): the neighbour
+ * resolved on output is the real server's, not the VIP's. Port
+ * translation is impossible by construction; the destination's port is
+ * only shown (ipvsadm sets it to the service port).
  *
  * The director is a forwarding hop: the TTL is decremented and a packet
  * that does not fit the path MTU is answered with "fragmentation needed"
@@ -29,25 +30,23 @@ static unsigned int ipvs_dr_xmit(struct ipvs_dp_net *dp, struct sk_buff *skb,
 				 const struct ipvs_iphdr *iph, bool hook_local_out)
 {
 	bool icmp = iph->flags & IPVS_IPH_F_ICMP_INNER;
-	struct dst_entry *dst;
-	bool local;
+	struct ipvs_rt rt;
 
-	dst = ipvs_route(dp->net, skb, cp->af, &cp->daddr, IPVS_RT_KNOWN_NH, NULL, &local);
-	if (!dst) {
+	if (!ipvs_route_dest(dp->net, skb, cp->dest, IPVS_RT_KNOWN_NH, &rt)) {
 		ipvs_unreach(dp, skb, cp->af);
 		return NF_DROP;
 	}
-	if (local)
-		return ipvs_xmit_send(dp, skb, cp, dst, true);
+	if (rt.local)
+		return ipvs_xmit_send(dp, skb, cp, &rt);
 
-	if (!ipvs_decrement_ttl(dp, skb, cp->af, dst) ||
-	    !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(dst), icmp)) {
-		dst_release(dst);
+	if (!ipvs_decrement_ttl(dp, skb, cp->af, rt.dst) ||
+	    !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(rt.dst), icmp)) {
+		ipvs_rt_put(&rt);
 		return NF_DROP;
 	}
 	/* Fragment on output what is too big and may be (no DF). */
 	skb->ignore_df = 1;
-	return ipvs_xmit_send(dp, skb, cp, dst, false);
+	return ipvs_xmit_send(dp, skb, cp, &rt);
 }
 
 const struct ipvs_xmit_ops ipvs_xmit_dr = {

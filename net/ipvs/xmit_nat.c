@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Transmitters, dispatched by the connection's forwarding method, and the
- * NAT (masquerading) one: route to the real server, check the MTU, rewrite
- * the destination address and port, and send the packet out through
- * LOCAL_OUT (so output filtering applies) marked as owned by IPVS.
+ * NAT (masquerading) one: route to the real server, decrement the TTL
+ * (hop limit) as a router and as upstream IPVS do for a real server that
+ * is not this host, check the MTU, rewrite the destination address and
+ * port, and send the packet out through LOCAL_OUT (so output filtering
+ * applies) marked as owned by IPVS.
  *
  * Checksums: the transport checksum is updated incrementally for the
  * address and port change with inet_proto_csum_replace*(), which handles
@@ -42,28 +44,6 @@ void ipvs_nat_l4_csum(struct sk_buff *skb, __sum16 *check, u16 af,
 	inet_proto_csum_replace2(check, skb, oport, nport, false);
 }
 
-/*
- * After SNAT, route again by the new source when snat_reroute is set (for
- * policy routing on the VIP), as upstream: only for replies leaving the host
- * (FORWARD, LOCAL_OUT). Non-zero: drop.
- */
-int ipvs_snat_reroute(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af,
-		      unsigned int hooknum)
-{
-	struct dst_entry *dst = skb_dst(skb);
-
-	if (!READ_ONCE(dp->sysctl.snat_reroute) || hooknum == NF_INET_LOCAL_IN || !dst)
-		return 0;
-	if (af == AF_INET6) {
-		if (dst->dev && !(dst->dev->flags & IFF_LOOPBACK))
-			return ip6_route_me_harder(dp->net, skb->sk, skb);
-		return 0;
-	}
-	if (!(skb_rtable(skb)->rt_flags & RTCF_LOCAL))
-		return ip_route_me_harder(dp->net, skb->sk, skb, RTN_LOCAL);
-	return 0;
-}
-
 static void ipvs_nat_daddr(struct sk_buff *skb, const struct ipvs_conn *cp)
 {
 	if (cp->af == AF_INET6) {
@@ -80,29 +60,26 @@ static unsigned int ipvs_nat_xmit(struct ipvs_dp_net *dp, struct sk_buff *skb,
 				  struct ipvs_conn *cp, const struct ipvs_proto *pp,
 				  const struct ipvs_iphdr *iph, bool hook_local_out)
 {
-	struct dst_entry *dst;
-	bool local;
+	struct ipvs_rt rt;
 
-	dst = ipvs_route(dp->net, skb, cp->af, &cp->daddr, 0, NULL, &local);
-	if (!dst) {
+	if (!ipvs_route_dest(dp->net, skb, cp->dest, 0, &rt)) {
 		ipvs_unreach(dp, skb, cp->af);
 		return NF_DROP;
 	}
-	if (!local && !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(dst), false))
-		goto drop;
-
 	if (skb_ensure_writable(skb, iph->len + pp->hdr_len))
 		goto drop;
-	if (!local && skb_cow(skb, LL_RESERVED_SPACE(dst->dev)))
+	if (!rt.local && (!ipvs_decrement_ttl(dp, skb, cp->af, rt.dst) ||
+			  !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(rt.dst), false) ||
+			  skb_cow(skb, LL_RESERVED_SPACE(rt.dst->dev))))
 		goto drop;
 	if (!pp->nat(skb, cp, iph, true))
 		goto drop;
 	ipvs_nat_daddr(skb, cp);
 
-	return ipvs_xmit_send(dp, skb, cp, dst, local);
+	return ipvs_xmit_send(dp, skb, cp, &rt);
 
 drop:
-	dst_release(dst);
+	ipvs_rt_put(&rt);
 	return NF_DROP;
 }
 
@@ -110,20 +87,18 @@ drop:
 unsigned int ipvs_nat_xmit_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
 				struct ipvs_conn *cp, bool hook_local_out)
 {
-	struct dst_entry *dst;
-	bool local;
+	struct ipvs_rt rt;
 
-	dst = ipvs_route(dp->net, skb, cp->af, &cp->daddr, 0, NULL, &local);
-	if (!dst)
+	if (!ipvs_route_dest(dp->net, skb, cp->dest, 0, &rt))
 		return NF_DROP;
-	if (!local && !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(dst), true))
+	if (!rt.local && (!ipvs_decrement_ttl(dp, skb, cp->af, rt.dst) ||
+			  !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(rt.dst), true) ||
+			  skb_cow(skb, LL_RESERVED_SPACE(rt.dst->dev))))
 		goto drop;
-	if (!local && skb_cow(skb, LL_RESERVED_SPACE(dst->dev)))
-		goto drop;
-	return ipvs_xmit_send(dp, skb, cp, dst, local);
+	return ipvs_xmit_send(dp, skb, cp, &rt);
 
 drop:
-	dst_release(dst);
+	ipvs_rt_put(&rt);
 	return NF_DROP;
 }
 

@@ -5,9 +5,9 @@
  * big", the TTL decrement of a forwarding hop, and the hand-off to
  * LOCAL_OUT of a packet that keeps its IP header (NAT, DR).
  *
- * Routes are looked up per packet and not cached per destination: the
- * FIB lookup is cheap next to the rest of the path, and nothing has to be
- * invalidated when routes change.
+ * Routes to a destination come from its route cache (dest_dst.c) when
+ * they can; ipvs_route() is the lookup itself, for the cache and for the
+ * addresses that are no destination (tun_icmp.c).
  *
  * The packet path only; no locks beyond RCU.
  */
@@ -20,25 +20,31 @@
 #include <net/dst.h>
 #include <net/icmp.h>
 #include <net/ip.h>
+#include <net/ip6_fib.h>
 #include <net/ip6_route.h>
 #include <net/route.h>
 #include <ipvs/conn.h>
 #include <ipvs/xmit.h>
 
 /*
- * Route to @daddr of family @af; *local tells whether it is this host.
- * IPVS_RT_KNOWN_NH asks for a route whose next hop is @daddr itself even
- * though the packet keeps another destination (DR: the VIP): IPv4 then
- * returns an uncached route with the gateway set to @daddr, IPv6 a cache
- * clone with @daddr as its gateway. @saddr (may be NULL) receives the
- * source address the route would use (tunnel outer header). NULL: no route.
+ * Route to @daddr of family @af for @skb, into @rt (rt->noref false: the
+ * caller owns the reference, ipvs_rt_put()). rt->local tells whether
+ * @daddr is this host. IPVS_RT_KNOWN_NH asks for a route whose next hop is
+ * @daddr itself even though the packet keeps another destination (DR: the
+ * VIP): IPv4 then returns an uncached route with the gateway set to
+ * @daddr, IPv6 a cache clone with @daddr as its gateway. IPVS_RT_SADDR
+ * fills rt->saddr with the source address the route would use (tunnel
+ * outer header). The lookup keys on @daddr, skb->mark and ipvs_route_tos();
+ * @cookie (may be NULL) receives what dst_check() needs to validate the
+ * route later. False: no route.
  */
-struct dst_entry *ipvs_route(struct net *net, struct sk_buff *skb, u16 af,
-			     const union nf_inet_addr *daddr, unsigned int flags,
-			     union nf_inet_addr *saddr, bool *local)
+bool ipvs_route(struct net *net, struct sk_buff *skb, u16 af, const union nf_inet_addr *daddr,
+		unsigned int flags, struct ipvs_rt *rt, u32 *cookie)
 {
 	u8 fl_flags = (flags & IPVS_RT_KNOWN_NH) ? FLOWI_FLAG_KNOWN_NH : 0;
 
+	rt->noref = false;
+	memset(&rt->saddr, 0, sizeof(rt->saddr));
 	if (af == AF_INET6) {
 		struct flowi6 fl6 = {
 			.daddr = daddr->in6,
@@ -49,34 +55,39 @@ struct dst_entry *ipvs_route(struct net *net, struct sk_buff *skb, u16 af,
 
 		if (dst->error)
 			goto err6;
-		*local = dst->dev && (dst->dev->flags & IFF_LOOPBACK);
-		if (saddr && !*local) {
+		rt->local = dst->dev && (dst->dev->flags & IFF_LOOPBACK);
+		if ((flags & IPVS_RT_SADDR) && !rt->local) {
 			if (ipv6_addr_any(&fl6.saddr) &&
 			    ipv6_dev_get_saddr(net, ip6_dst_idev(dst)->dev, &fl6.daddr, 0,
 					       &fl6.saddr) < 0)
 				goto err6;
-			saddr->in6 = fl6.saddr;
+			rt->saddr.in6 = fl6.saddr;
 		}
-		return dst;
+		if (cookie)
+			*cookie = rt6_get_cookie((struct rt6_info *)dst);
+		rt->dst = dst;
+		return true;
 err6:
 		dst_release(dst);
-		return NULL;
+		return false;
 	} else {
-		/* The TOS of an IPv6 packet tunnelled over IPv4 is not ours to use. */
 		struct flowi4 fl4 = {
 			.daddr = daddr->ip,
-			.flowi4_tos = ip_hdr(skb)->version == 4 ? RT_TOS(ip_hdr(skb)->tos) : 0,
+			.flowi4_tos = ipvs_route_tos(skb, af),
 			.flowi4_mark = skb->mark,
 			.flowi4_flags = fl_flags,
 		};
-		struct rtable *rt = ip_route_output_key(net, &fl4);
+		struct rtable *rth = ip_route_output_key(net, &fl4);
 
-		if (IS_ERR(rt))
-			return NULL;
-		*local = rt->rt_flags & RTCF_LOCAL;
-		if (saddr)
-			saddr->ip = fl4.saddr;
-		return &rt->dst;
+		if (IS_ERR(rth))
+			return false;
+		rt->local = rth->rt_flags & RTCF_LOCAL;
+		if (flags & IPVS_RT_SADDR)
+			rt->saddr.ip = fl4.saddr;
+		if (cookie)
+			*cookie = 0;
+		rt->dst = &rth->dst;
+		return true;
 	}
 }
 
@@ -158,18 +169,18 @@ bool ipvs_decrement_ttl(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af,
 }
 
 /*
- * Hand a packet whose IP header is final to @dst (consumed) through
- * LOCAL_OUT, so output filtering applies, marked as IPVS's own. @local:
- * the real server is this host, the packet goes on to LOCAL_IN (or loops
- * back from LOCAL_OUT) with its original route.
+ * Hand a packet whose IP header is final to @rt's route (consumed)
+ * through LOCAL_OUT, so output filtering applies, marked as IPVS's own.
+ * rt->local: the real server is this host, the packet goes on to LOCAL_IN
+ * (or loops back from LOCAL_OUT) with its original route.
  */
 unsigned int ipvs_xmit_send(struct ipvs_dp_net *dp, struct sk_buff *skb,
-			    const struct ipvs_conn *cp, struct dst_entry *dst, bool local)
+			    const struct ipvs_conn *cp, const struct ipvs_rt *rt)
 {
 	ipvs_nfct_after_xmit(skb, cp, true);
 
-	if (local) {
-		dst_release(dst);
+	if (rt->local) {
+		ipvs_rt_put(rt);
 		return NF_ACCEPT;
 	}
 
@@ -179,10 +190,10 @@ unsigned int ipvs_xmit_send(struct ipvs_dp_net *dp, struct sk_buff *skb,
 	if (skb->dev)
 		skb_orphan(skb);
 	skb_dst_drop(skb);
-	skb_dst_set(skb, dst);
+	ipvs_rt_set(skb, rt);
 	skb_forward_csum(skb);
 
 	NF_HOOK(cp->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4, NF_INET_LOCAL_OUT, dp->net,
-		NULL, skb, NULL, dst->dev, dst_output);
+		NULL, skb, NULL, rt->dst->dev, dst_output);
 	return NF_STOLEN;
 }

@@ -114,25 +114,24 @@ static unsigned int ipvs_tun_xmit(struct ipvs_dp_net *dp, struct sk_buff *skb,
 				  struct ipvs_conn *cp, const struct ipvs_proto *pp,
 				  const struct ipvs_iphdr *iph, bool hook_local_out)
 {
-	const struct ipvs_dest *dest = cp->dest;
+	struct ipvs_dest *dest = cp->dest;
 	bool icmp = iph->flags & IPVS_IPH_F_ICMP_INNER;
 	u16 oaf = dest->af;	/* outer family: the real server's */
 	unsigned int ohlen = oaf == AF_INET6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
 	struct ipvs_tun_inner in;
-	union nf_inet_addr saddr;
 	struct dst_entry *dst;
+	struct ipvs_rt rt;
 	unsigned int elen;
-	bool local;
 	u8 proto;
 	int mtu;
 
-	dst = ipvs_route(dp->net, skb, oaf, &cp->daddr, 0, &saddr, &local);
-	if (!dst) {
+	if (!ipvs_route_dest(dp->net, skb, dest, IPVS_RT_SADDR, &rt)) {
 		ipvs_unreach(dp, skb, cp->af);
 		return NF_DROP;
 	}
-	if (local)
-		return ipvs_xmit_send(dp, skb, cp, dst, true);
+	if (rt.local)
+		return ipvs_xmit_send(dp, skb, cp, &rt);
+	dst = rt.dst;
 
 	if (!ipvs_decrement_ttl(dp, skb, cp->af, dst))
 		goto drop;
@@ -161,9 +160,9 @@ static unsigned int ipvs_tun_xmit(struct ipvs_dp_net *dp, struct sk_buff *skb,
 	skb_set_inner_mac_header(skb, skb_inner_network_offset(skb));
 
 	proto = in.proto;
-	if (ipvs_tun_encap(dp->net, skb, dest, oaf, &saddr, &proto))
+	if (ipvs_tun_encap(dp->net, skb, dest, oaf, &rt.saddr, &proto))
 		goto drop;
-	ipvs_tun_push_ip(dp->net, skb, oaf, &saddr, &cp->daddr, &in, proto);
+	ipvs_tun_push_ip(dp->net, skb, oaf, &rt.saddr, &cp->daddr, &in, proto);
 
 	/* The outer packet may be fragmented even with DF copied in. */
 	skb->ignore_df = 1;
@@ -172,7 +171,7 @@ static unsigned int ipvs_tun_xmit(struct ipvs_dp_net *dp, struct sk_buff *skb,
 	nf_reset_ct(skb);
 	skb_forward_csum(skb);
 	skb_dst_drop(skb);
-	skb_dst_set(skb, dst);
+	ipvs_rt_set(skb, &rt);
 	if (oaf == AF_INET6)
 		ip6_local_out(dp->net, skb->sk, skb);
 	else
@@ -180,7 +179,7 @@ static unsigned int ipvs_tun_xmit(struct ipvs_dp_net *dp, struct sk_buff *skb,
 	return NF_STOLEN;
 
 drop:
-	dst_release(dst);
+	ipvs_rt_put(&rt);
 	return NF_DROP;
 }
 

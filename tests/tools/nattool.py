@@ -31,6 +31,9 @@
                                             "sctp N bad M"
   nattool.py udp-refused HOST PORT          one datagram on a connected socket;
                                             prints "refused" on ICMP unreachable
+  nattool.py udp-ttl HOST PORT TTL          one datagram with that TTL (hop
+                                            limit); prints "answered", "expired"
+                                            (ICMP time exceeded) or "timeout"
   nattool.py hold HOST PORT N SECS          open N concurrent connections, read
                                             each name, hold SECS, close (RST);
                                             prints "established E named K"
@@ -38,6 +41,7 @@
 Every loop is bounded in count and time.
 """
 import collections
+import errno
 import os
 import selectors
 import socket
@@ -307,6 +311,28 @@ def udp_refused(host, port):
         print('timeout')
 
 
+def udp_ttl(host, port, ttl):
+    fam = family(host)
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    if fam == socket.AF_INET6:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, ttl)
+        s.setsockopt(socket.IPPROTO_IPV6, 25, 1)    # IPV6_RECVERR
+    else:
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, ttl)
+        s.setsockopt(socket.IPPROTO_IP, 11, 1)      # IP_RECVERR
+    s.settimeout(3)
+    s.connect((host, port))
+    try:
+        s.send(b'ping')
+        s.recv(100)
+        print('answered')
+    except socket.timeout:
+        print('timeout')
+    except OSError as e:
+        # Time exceeded is reported as "host unreachable" (IP_RECVERR).
+        print('expired' if e.errno == errno.EHOSTUNREACH else 'error %d' % e.errno)
+
+
 def hold(host, port, n, secs):
     sel = selectors.DefaultSelector()
     socks = []
@@ -389,6 +415,8 @@ def main(a):
         sctp_crc(a[1], float(a[2]), a[3], a[4] if len(a) > 4 else None)
     elif cmd == 'udp-refused':
         udp_refused(a[1], int(a[2]))
+    elif cmd == 'udp-ttl':
+        udp_ttl(a[1], int(a[2]), int(a[3]))
     elif cmd == 'hold-echo':
         hold_echo(a[1], int(a[2]), a[3])
     elif cmd == 'hold':

@@ -3,9 +3,10 @@
 #
 # IPv4 UDP through the NAT data plane: 1,000 request/response datagrams with
 # exact packet counters, a 20 KB datagram (fragmented on the wire, so
-# reassembled by the director), and an ICMP port unreachable from a real
-# server that must reach the client translated back to the VIP. Reference
-# phase with the stock module first, then ours.
+# reassembled by the director), an ICMP port unreachable from a real
+# server that must reach the client translated back to the VIP, and the TTL
+# decrement of the director's hop. Reference phase with the stock module
+# first, then ours.
 #
 #   ns c (client)          ns d (director, IPVS)             ns r1, r2
 #   10.0.1.2 ---- veth ---- 10.0.1.1, VIP 10.0.1.100
@@ -92,10 +93,25 @@ case_icmp() {
 		"$(ns c timeout 20 python3 "$NATTOOL" udp-refused $VIP 9998)"
 }
 
+# The director is a forwarding hop for NAT, as upstream: the TTL goes down
+# by one, so a datagram that arrives with TTL 1 expires there.
+case_ttl() {
+	local ph=$1
+	nat_cleanup; nat_setup || { not_ok "$ph: setup"; return; }
+	servers udp-server 53
+	vs -A -u $VIP:53 -s rr
+	vs -a -u $VIP:53 -r $RS1:53 -m
+	check_eq "$ph: TTL 1: time exceeded from the director" expired \
+		"$(ns c timeout 20 python3 "$NATTOOL" udp-ttl $VIP 53 1)"
+	check_eq "$ph: TTL 2: answered" answered \
+		"$(ns c timeout 20 python3 "$NATTOOL" udp-ttl $VIP 53 2)"
+}
+
 for ph in stock ours; do
 	ipvs_phase $ph || { not_ok "load $ph module"; continue; }
 	case_udp $ph
 	case_icmp $ph
+	case_ttl $ph
 	case_rate $ph
 	nat_cleanup
 done
