@@ -6,7 +6,9 @@
  *    it, e.g. port unreachable): the quoted packet is client -> real server.
  *    The outer source and the quoted destination become the VIP again, the
  *    quoted destination port the virtual port, and the error goes on to the
- *    client (FORWARD).
+ *    client (FORWARD). An error quoting client -> VIP of a DR, TUN or
+ *    local connection (this host's own "fragmentation needed" before
+ *    tunnelling) is counted as outgoing and left alone, as upstream does.
  *  - Input (the client reports a problem with a reply, e.g. fragmentation
  *    needed): the quoted packet is VIP -> client. The outer destination and
  *    the quoted source become the real server, and the error is sent to it.
@@ -138,6 +140,28 @@ void ipvs_icmp_count(struct ipvs_dp_net *dp, struct ipvs_conn *cp, bool out, uns
 	ipvs_stats_pkt(&dp->ipvs->tot_stats, out, len);
 }
 
+/*
+ * An error quoting client -> VIP of a DR, TUN or local connection, e.g. the
+ * "fragmentation needed" this host sends when a packet will not fit the
+ * tunnel: for those methods upstream's reply lookup matches the virtual
+ * side, so such an error counts as outgoing and leaves as it is.
+ */
+static unsigned int ipvs_out_icmp_direct(struct ipvs_dp_net *dp, struct sk_buff *skb,
+					 const struct ipvs_iphdr *iph,
+					 const struct ipvs_iphdr *ciph, bool *related)
+{
+	struct ipvs_conn *cp;
+
+	cp = ipvs_conn_in_get(dp, iph->af, ciph->protocol, &ciph->saddr, ciph->sport,
+			      &ciph->daddr, ciph->dport);
+	if (!cp || ipvs_conn_fwd(cp) == IP_VS_CONN_F_MASQ)
+		return NF_ACCEPT;
+	*related = true;
+	ipvs_icmp_count(dp, cp, true, skb->len);
+	ipvs_nfct_after_xmit(skb, cp, false);
+	return NF_ACCEPT;
+}
+
 unsigned int ipvs_out_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
 			   const struct ipvs_iphdr *iph, unsigned int hooknum, bool *related)
 {
@@ -151,7 +175,7 @@ unsigned int ipvs_out_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
 	cp = ipvs_conn_out_get(dp, iph->af, ciph.protocol, &ciph.saddr, ciph.sport,
 			       &ciph.daddr, ciph.dport);
 	if (!cp)
-		return NF_ACCEPT;
+		return ipvs_out_icmp_direct(dp, skb, iph, &ciph, related);
 	*related = true;
 	xo = ipvs_xmit_ops_get(ipvs_conn_fwd(cp));
 	if (!xo || !xo->handles_replies)

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Tunnelling with --tun-type gue: GUE (UDP port 6080, "ip fou ... gue" on the real servers),
-# IPv4 in IPv4, IPv6 in IPv6, and IPv4 again with --tun-remcsum: rr over TCP,
+# IPv4 in IPv4, IPv6 in IPv6 (no UDP checksum, --tun-nocsum being the
+# default), and IPv4 again with --tun-remcsum and with --tun-csum: rr over TCP,
 # UDP answered from the VIP, byte-exact transfers with the replies bypassing
 # the director, the real servers' tunnel devices counting; ICMP errors about
 # replies passed through the tunnel and errors about the tunnel packets
@@ -18,4 +19,4 @@
 
 R=/tmp/tun-gue
 mkdir -p $R
-tun_encap_main gue --tun-remcsum
+tun_encap_main gue --tun-remcsum --tun-csum
