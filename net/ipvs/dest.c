@@ -206,6 +206,7 @@ void ipvs_dest_sync_sched(struct ipvs_dest *dest)
 	unsigned int flags;
 	int w;
 
+	smp_mb();	/* the caller's change of an input before our reads */
 	do {
 		flags = READ_ONCE(dest->flags);
 		w = atomic_read(&dest->weight);

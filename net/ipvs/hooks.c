@@ -65,20 +65,21 @@
 /*
  * An IPv4 fragment of a protocol we handle is reassembled here, as the
  * local delivery would, so that ports and checksums can be rewritten (BHs
- * are disabled: softirq, or our LOCAL_OUT hooks). True when the hook must
- * return *verdict: the reassembly kept the fragment, or the datagram it
- * completed cannot be parsed. Otherwise @iph describes the whole datagram.
+ * are disabled by the hook functions). It is done before the ports are
+ * parsed: a first fragment too short to hold them must still be gathered.
+ * True when the hook must return *verdict: the reassembly kept the
+ * fragment, or the packet cannot be parsed. Otherwise @iph describes the
+ * whole datagram (or the fragment, for other protocols).
  */
 static bool ipvs_defrag4(struct ipvs_dp_net *dp, struct sk_buff *skb, unsigned int hooknum,
 			 struct ipvs_iphdr *iph, unsigned int *verdict)
 {
 	u32 user = hooknum == NF_INET_LOCAL_IN ? IP_DEFRAG_VS_IN :
 		   hooknum == NF_INET_FORWARD ? IP_DEFRAG_VS_FWD : IP_DEFRAG_VS_OUT;
+	u8 proto = ip_hdr(skb)->protocol;
 
-	if (iph->protocol != IPPROTO_TCP && iph->protocol != IPPROTO_UDP &&
-	    iph->protocol != IPPROTO_SCTP && iph->protocol != IPPROTO_ICMP)
-		return false;
-	if (ip_defrag(dp->net, skb, user)) {
+	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP ||
+	     proto == IPPROTO_ICMP) && ip_defrag(dp->net, skb, user)) {
 		*verdict = NF_STOLEN;
 		return true;
 	}
@@ -248,11 +249,12 @@ static unsigned int ipvs_in(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if ((skb->pkt_type != PACKET_HOST && hooknum != NF_INET_LOCAL_OUT) || !skb_dst(skb))
 		return NF_ACCEPT;
-	if (!ipvs_iph_parse(af, skb, 0, &iph))
+	if (af == AF_INET && unlikely(ip_is_fragment(ip_hdr(skb)))) {
+		if (ipvs_defrag4(dp, skb, hooknum, &iph, &verdict))
+			return verdict;
+	} else if (!ipvs_iph_parse(af, skb, 0, &iph)) {
 		return NF_ACCEPT;
-	if (af == AF_INET && unlikely(ip_is_fragment(ip_hdr(skb))) &&
-	    ipvs_defrag4(dp, skb, hooknum, &iph, &verdict))
-		return verdict;
+	}
 
 	if (iph.protocol == (af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP)) {
 		bool related;
@@ -357,11 +359,12 @@ static unsigned int ipvs_out(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb
 
 	if (skb->ipvs_property || !ipvs_conn_count(dp))
 		return NF_ACCEPT;
-	if (!ipvs_iph_parse(af, skb, 0, &iph))
+	if (af == AF_INET && unlikely(ip_is_fragment(ip_hdr(skb)))) {
+		if (ipvs_defrag4(dp, skb, hooknum, &iph, &verdict))
+			return verdict;
+	} else if (!ipvs_iph_parse(af, skb, 0, &iph)) {
 		return NF_ACCEPT;
-	if (af == AF_INET && unlikely(ip_is_fragment(ip_hdr(skb))) &&
-	    ipvs_defrag4(dp, skb, hooknum, &iph, &verdict))
-		return verdict;
+	}
 
 	if (iph.protocol == (af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP)) {
 		bool related;
@@ -393,11 +396,13 @@ static unsigned int ipvs_request_hook(void *priv, struct sk_buff *skb,
 	struct ipvs_dp_net *dp = ipvs_dp(state->net);
 	unsigned int verdict;
 
-	if (state->hook != NF_INET_LOCAL_OUT)
-		return ipvs_in(dp, state->pf, skb, state->hook);
 	/* Our own packets come back here: not worth disabling BHs for. */
 	if (skb->ipvs_property)
 		return NF_ACCEPT;
+	/* Softirq mostly, but LOCAL_OUT and a verdict re-injected from
+	 * NFQUEUE run in process context: the per-CPU data (stats, reply
+	 * routes) and ip_defrag() need BHs off.
+	 */
 	local_bh_disable();
 	verdict = ipvs_in(dp, state->pf, skb, state->hook);
 	local_bh_enable();
@@ -410,11 +415,13 @@ static unsigned int ipvs_reply_hook(void *priv, struct sk_buff *skb,
 	struct ipvs_dp_net *dp = ipvs_dp(state->net);
 	unsigned int verdict;
 
-	if (state->hook != NF_INET_LOCAL_OUT)
-		return ipvs_out(dp, state->pf, skb, state->hook);
 	/* Our own packets come back here: not worth disabling BHs for. */
 	if (skb->ipvs_property)
 		return NF_ACCEPT;
+	/* Softirq mostly, but LOCAL_OUT and a verdict re-injected from
+	 * NFQUEUE run in process context: the per-CPU data (stats, reply
+	 * routes) and ip_defrag() need BHs off.
+	 */
 	local_bh_disable();
 	verdict = ipvs_out(dp, state->pf, skb, state->hook);
 	local_bh_enable();

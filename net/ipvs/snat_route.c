@@ -20,7 +20,7 @@
  * Locking rules:
  *
  *  - dp->snat_rt is per CPU, used only by its CPU, with BHs disabled
- *    (softirq, or our LOCAL_OUT hooks disable them), so no lock. The one
+ *    (our hook functions disable them for every hook), so no lock. The one
  *    exception is the route pointer, which the device notifier (dp.c) may
  *    take away from any CPU: it is swapped with xchg() on both sides.
  *  - A reused route is attached without a reference (skb_dst_set_noref())
