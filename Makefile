@@ -41,7 +41,6 @@ tools: deps
 
 testtools:
 	$(MAKE) -C tests/tools
-	$(MAKE) -C tests/fuzz
 
 benchtools:
 	$(MAKE) -C bench
