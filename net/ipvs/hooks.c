@@ -245,8 +245,6 @@ static unsigned int ipvs_in(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
 	unsigned int verdict;
 	int reuse;
 
-	if (skb->ipvs_property)
-		return NF_ACCEPT;
 	if ((skb->pkt_type != PACKET_HOST && hooknum != NF_INET_LOCAL_OUT) || !skb_dst(skb))
 		return NF_ACCEPT;
 	if (af == AF_INET && unlikely(ip_is_fragment(ip_hdr(skb)))) {
@@ -357,7 +355,7 @@ static unsigned int ipvs_out(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb
 	unsigned int verdict;
 	struct ipvs_conn *cp;
 
-	if (skb->ipvs_property || !ipvs_conn_count(dp))
+	if (!ipvs_conn_count(dp))
 		return NF_ACCEPT;
 	if (af == AF_INET && unlikely(ip_is_fragment(ip_hdr(skb)))) {
 		if (ipvs_defrag4(dp, skb, hooknum, &iph, &verdict))
