@@ -255,7 +255,7 @@ struct ipvs_dest {
 	atomic_t		conn_flags;	/* IP_VS_CONN_F_* incl. fwd method */
 	atomic_t		weight;
 	atomic_t		last_weight;	/* last non-zero weight */
-	unsigned int		flags;		/* IP_VS_DEST_F_*, under @lock */
+	unsigned int		flags;		/* IP_VS_DEST_F_*: ipvs_dest_flags_update() */
 	/* What the scanning schedulers read instead of weight and flags:
 	 * -1 while OVERLOAD is set, else the weight (ipvs_dest_sync_sched()).
 	 */
@@ -271,12 +271,6 @@ struct ipvs_dest {
 	atomic_t		inactconns;
 	atomic_t		persistconns;
 	u32			l_threshold_val; /* l_threshold, or 3/4 of upper */
-
-	/* Serialises writers of @flags: the config path (AVAILABLE, and
-	 * OVERLOAD on threshold changes) and the packet path (OVERLOAD as
-	 * connections come and go).
-	 */
-	spinlock_t		lock;
 
 	/* The route to the real server (dest_dst.c, which has the rules). */
 	struct ipvs_dest_dst __rcu *dst_cache;
@@ -318,7 +312,7 @@ int ipvs_dest_add(struct ipvs_service *svc, const struct ipvs_dest_conf *c);
 int ipvs_dest_edit(struct ipvs_service *svc, const struct ipvs_dest_conf *c);
 int ipvs_dest_del(struct ipvs_service *svc, const struct ipvs_dest_conf *c);
 void ipvs_dest_unlink_all(struct ipvs_service *svc);
-void ipvs_dest_update_overload(struct ipvs_dest *dest, int mode);
+void ipvs_dest_flags_update(struct ipvs_dest *dest, unsigned int set, unsigned int clear);
 void ipvs_dest_sync_sched(struct ipvs_dest *dest);
 
 /* dest_dst.c: the destination's route cache. */

@@ -180,22 +180,6 @@ struct ipvs_conn *ipvs_conn_tmpl_get(struct ipvs_dp_net *dp, u16 af, u8 proto,
 	return rhashtable_lookup(&dp->conn_tab, &k, ipvs_conn_params);
 }
 
-/* dest->flags is also written by the control plane: change bits atomically
- * so that a concurrent unlink (clearing AVAILABLE) is never undone.
- */
-static void ipvs_dest_flags_update(struct ipvs_dest *dest, unsigned int set,
-				   unsigned int clear)
-{
-	unsigned int old = READ_ONCE(dest->flags), new;
-
-	do {
-		new = (old | set) & ~clear;
-		if (new == old)
-			return;
-	} while (!try_cmpxchg(&dest->flags, &old, new));
-	ipvs_dest_sync_sched(dest);
-}
-
 static unsigned int ipvs_dest_totalconns(const struct ipvs_dest *dest)
 {
 	return atomic_read(&dest->activeconns) + atomic_read(&dest->inactconns);

@@ -10,6 +10,9 @@
  *    the order dumps and /proc/net/ip_vs show.
  *  - Destination settings are written under ipvs->lock; fields the packet
  *    path reads are atomics or written with WRITE_ONCE().
+ *  - dest->flags has two writers, the config path (AVAILABLE, OVERLOAD on
+ *    threshold changes) and the packet path (OVERLOAD as connections come
+ *    and go, no lock): both go through ipvs_dest_flags_update() (cmpxchg).
  *  - A destination holds a reference on its service. It is itself
  *    referenced once by its service list (or the trash) and, from the next
  *    milestone on, once per connection bound to it.
@@ -190,15 +193,10 @@ static bool ipvs_dest_addr_ok(struct net *net, const struct ipvs_dest_conf *c)
 	}
 }
 
-/* The overload flag, with the hysteresis of Linux 6.1.y: set once the
- * connections reach the upper threshold, cleared once they drop below the
- * lower one (3/4 of the upper if unset). @mode says what changed: a
- * connection was added (> 0) or removed (< 0), or the thresholds (0).
- */
 /*
  * Refresh dest->sched_weight from flags and weight after changing either.
  * Writers of flags race (the packet path flips OVERLOAD with cmpxchg, not
- * under @lock), so each one writes and then re-reads what it derived from:
+ * under ipvs->lock), so each one writes and then re-reads what it derived from:
  * whoever changes an input last also writes last, and never a stale value.
  */
 void ipvs_dest_sync_sched(struct ipvs_dest *dest)
@@ -215,29 +213,38 @@ void ipvs_dest_sync_sched(struct ipvs_dest *dest)
 	} while (READ_ONCE(dest->flags) != flags || atomic_read(&dest->weight) != w);
 }
 
-void ipvs_dest_update_overload(struct ipvs_dest *dest, int mode)
+/*
+ * The only writer of dest->flags. The packet path flips OVERLOAD as
+ * connections come and go while the config path (under ipvs->lock) flips
+ * AVAILABLE and re-evaluates OVERLOAD: bits change with cmpxchg so that
+ * neither side undoes the other's change.
+ */
+void ipvs_dest_flags_update(struct ipvs_dest *dest, unsigned int set, unsigned int clear)
 {
-	unsigned int flags = dest->flags;
-	u32 u, l;
-	int conns;
+	unsigned int old = READ_ONCE(dest->flags), new;
 
-	lockdep_assert_held(&dest->lock);
-
-	u = READ_ONCE(dest->u_threshold);
-	if (!u)
-		goto unset;
-	l = READ_ONCE(dest->l_threshold_val);
-	conns = atomic_read(&dest->activeconns) + atomic_read(&dest->inactconns);
-	if (conns >= (mode > 0 ? l : u)) {
-		WRITE_ONCE(dest->flags, flags | IP_VS_DEST_F_OVERLOAD);
-		goto sync;
-	}
-	if (conns >= (mode < 0 ? u : l))
-		return;
-unset:
-	WRITE_ONCE(dest->flags, flags & ~IP_VS_DEST_F_OVERLOAD);
-sync:
+	do {
+		new = (old | set) & ~clear;
+		if (new == old)
+			return;
+	} while (!try_cmpxchg(&dest->flags, &old, new));
 	ipvs_dest_sync_sched(dest);
+}
+
+/* The thresholds changed: re-evaluate the overload flag with the
+ * hysteresis of Linux 6.1.y (set at the upper threshold, kept down to the
+ * lower one, 3/4 of the upper if unset). The packet path applies the same
+ * rule as connections come and go (conn.c). Under ipvs->lock.
+ */
+static void ipvs_dest_update_overload(struct ipvs_dest *dest)
+{
+	u32 u = READ_ONCE(dest->u_threshold);
+	int conns = atomic_read(&dest->activeconns) + atomic_read(&dest->inactconns);
+
+	if (u && conns >= u)
+		ipvs_dest_flags_update(dest, IP_VS_DEST_F_OVERLOAD, 0);
+	else if (!u || conns < READ_ONCE(dest->l_threshold_val))
+		ipvs_dest_flags_update(dest, 0, IP_VS_DEST_F_OVERLOAD);
 }
 
 /* The checks add and edit share, in upstream's order. */
@@ -295,17 +302,15 @@ static void ipvs_dest_apply(struct ipvs_service *svc, struct ipvs_dest *dest,
 			ipvs_service_put(old_svc);
 	}
 
-	spin_lock_bh(&dest->lock);
-	WRITE_ONCE(dest->flags, dest->flags | IP_VS_DEST_F_AVAILABLE);
+	ipvs_dest_flags_update(dest, IP_VS_DEST_F_AVAILABLE, 0);
 	ipvs_dest_sync_sched(dest);	/* the weight, set above */
 	if (dest->u_threshold != c->u_threshold || dest->l_threshold != c->l_threshold) {
 		WRITE_ONCE(dest->u_threshold, c->u_threshold);
 		WRITE_ONCE(dest->l_threshold, c->l_threshold);
 		WRITE_ONCE(dest->l_threshold_val,
 			   c->l_threshold ?: c->u_threshold - (c->u_threshold >> 2));
-		ipvs_dest_update_overload(dest, 0);
+		ipvs_dest_update_overload(dest);
 	}
-	spin_unlock_bh(&dest->lock);
 }
 
 static void ipvs_dest_link(struct ipvs_service *svc, struct ipvs_dest *dest)
@@ -318,9 +323,7 @@ static void ipvs_dest_link(struct ipvs_service *svc, struct ipvs_dest *dest)
 
 static void ipvs_dest_unlink(struct ipvs_service *svc, struct ipvs_dest *dest)
 {
-	spin_lock_bh(&dest->lock);
-	WRITE_ONCE(dest->flags, dest->flags & ~IP_VS_DEST_F_AVAILABLE);
-	spin_unlock_bh(&dest->lock);
+	ipvs_dest_flags_update(dest, 0, IP_VS_DEST_F_AVAILABLE);
 	/* Packets still on their way may cache it again: freed with @dest. */
 	ipvs_dest_dst_reset(dest);
 	list_del_rcu(&dest->n_list);
@@ -352,7 +355,6 @@ static struct ipvs_dest *ipvs_dest_new(struct ipvs_service *svc,
 	dest->vport = svc->port;
 	dest->vfwmark = svc->fwmark;
 	INIT_LIST_HEAD(&dest->t_list);
-	spin_lock_init(&dest->lock);
 	refcount_set(&dest->refcnt, 1);
 	return dest;
 }

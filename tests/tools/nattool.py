@@ -37,6 +37,12 @@
   nattool.py hold HOST PORT N SECS          open N concurrent connections, read
                                             each name, hold SECS, close (RST);
                                             prints "established E named K"
+  nattool.py hold-ctl HOST PORT             commands on stdin, one answer line
+                                            each: "open" connects and prints
+                                            the server's name ("refused" or
+                                            "timeout" if none); "reset NAME"
+                                            resets one held connection to NAME
+                                            and prints "reset NAME" (or "none")
 
 Every loop is bounded in count and time.
 """
@@ -385,6 +391,36 @@ def hold_echo(host, port, trigger):
         print('reset')
 
 
+def hold_ctl(host, port):
+    held = []
+    for line in sys.stdin:
+        w = line.split()
+        if w == ['open']:
+            c = socket.socket(family(host), socket.SOCK_STREAM)
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+            c.settimeout(10)
+            try:
+                c.connect((host, port))
+                name = read_name(c) or 'closed'
+                held.append((name, c))
+            except ConnectionRefusedError:
+                name = 'refused'
+                c.close()
+            except OSError:
+                name = 'timeout'
+                c.close()
+            print(name, flush=True)
+        elif len(w) == 2 and w[0] == 'reset':
+            i = next((i for i, (n, _) in enumerate(held) if n == w[1]), None)
+            if i is None:
+                print('none', flush=True)
+            else:
+                held.pop(i)[1].close()
+                print('reset ' + w[1], flush=True)
+        else:
+            print('?', flush=True)
+
+
 def main(a):
     cmd = a[0]
     if cmd == 'tcp-server':
@@ -419,6 +455,8 @@ def main(a):
         udp_ttl(a[1], int(a[2]), int(a[3]))
     elif cmd == 'hold-echo':
         hold_echo(a[1], int(a[2]), a[3])
+    elif cmd == 'hold-ctl':
+        hold_ctl(a[1], int(a[2]))
     elif cmd == 'hold':
         hold(a[1], int(a[2]), int(a[3]), float(a[4]))
     else:
