@@ -21,8 +21,9 @@
  *    unlinks what has expired. Idle cost is one walk per second, no timer
  *    storm at 1M connections.
  *  - Memory ceiling: sysctl conn_max (default: an eighth of RAM worth of
- *    256-byte entries). A new connection beyond it is refused, its packet
- *    dropped and conn_refused counted.
+ *    256-byte entries). A new connection beyond it, or one whose entry
+ *    cannot be allocated, is refused, its packet dropped and conn_refused
+ *    counted.
  *  - Entries come from the "ip_vs_conn" kmem_cache, so their footprint is
  *    visible in /proc/slabinfo.
  *  - Known limit of hashing the client side only: rhashtable refuses a
@@ -346,9 +347,11 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs_dp_net *dp, const struct ipvs_conn_p
 		return NULL;
 	}
 
-	cp = kmem_cache_alloc(ipvs_conn_cachep, GFP_ATOMIC);
-	if (!cp)
+	cp = kmem_cache_alloc(ipvs_conn_cachep, GFP_ATOMIC | __GFP_NOWARN);
+	if (!cp) {
+		atomic_long_inc(&dp->conn_refused);
 		return NULL;
+	}
 	memset(cp, 0, sizeof(*cp));
 
 	cp->af = p->af;

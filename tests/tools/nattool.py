@@ -37,6 +37,9 @@
   nattool.py hold HOST PORT N SECS          open N concurrent connections, read
                                             each name, hold SECS, close (RST);
                                             prints "established E named K"
+  nattool.py udp-flows HOST PORT N          N sockets send one datagram each at
+                                            once, answers awaited for 3 s;
+                                            prints "answered A of N"
   nattool.py hold-ctl HOST PORT             commands on stdin, one answer line
                                             each: "open" connects and prints
                                             the server's name ("refused" or
@@ -184,6 +187,28 @@ def udp_send(host, port, n):
         s.send(struct.pack('!I', i))
         time.sleep(0.002)
     print('sent %d' % n)
+
+
+def udp_flows(host, port, n):
+    sel = selectors.DefaultSelector()
+    for i in range(n):
+        s = socket.socket(family(host), socket.SOCK_DGRAM)
+        s.setblocking(False)
+        s.connect((host, port))
+        s.send(struct.pack('!I', i))
+        sel.register(s, selectors.EVENT_READ)
+    answered = 0
+    deadline = time.time() + 3
+    while answered < n and time.time() < deadline:
+        for key, _ in sel.select(timeout=0.2):
+            try:
+                key.fileobj.recv(100)
+                answered += 1
+            except OSError:
+                pass
+            sel.unregister(key.fileobj)
+            key.fileobj.close()
+    print('answered %d of %d' % (answered, n))
 
 
 def udp_log(name, port, path):
@@ -455,6 +480,8 @@ def main(a):
         udp_ttl(a[1], int(a[2]), int(a[3]))
     elif cmd == 'hold-echo':
         hold_echo(a[1], int(a[2]), a[3])
+    elif cmd == 'udp-flows':
+        udp_flows(a[1], int(a[2]), int(a[3]))
     elif cmd == 'hold-ctl':
         hold_ctl(a[1], int(a[2]))
     elif cmd == 'hold':
