@@ -25,7 +25,7 @@ DESTDIR ?=
 export KDIR KVER
 
 .PHONY: all modules tools testtools deps install modules_install clean check unit vm-check \
-	check-debug debug-kernel \
+	check-debug debug-kernel soak \
 	demo bench bench-restore benchtools
 
 all: modules tools testtools benchtools
@@ -75,6 +75,13 @@ DEBUG_TESTS ?= nl-fuzz
 check-debug: all debug-kernel
 	@IPVSNG_KERNEL=debug TEST_FUZZ_ITER=$${TEST_FUZZ_ITER:-100000} \
 		VM_TIMEOUT=$${VM_TIMEOUT:-3600} tests/run-all --vm-only $(DEBUG_TESTS)
+
+# The long reliability runs of issue 7: a 5-minute churn soak per module
+# and 20 module removals under traffic per topology (make check runs the
+# same files shorter).
+soak: all
+	@TEST_SOAK_SECS=300 TEST_UNLOAD_ROUNDS=20 TEST_UNLOAD_NS_ROUNDS=5 \
+		VM_TIMEOUT=$${VM_TIMEOUT:-3600} tests/run-all --vm-only churn-soak unload-traffic
 
 demo: all
 	@scripts/demo

@@ -40,6 +40,10 @@
   nattool.py udp-flows HOST PORT N          N sockets send one datagram each at
                                             once, answers awaited for 3 s;
                                             prints "answered A of N"
+  nattool.py tcp-loop HOST PORT SECS        connections one after another for
+                                            SECS seconds, each reading a name;
+                                            prints "ok N fail F" and a line
+                                            per failure kind
   nattool.py hold-ctl HOST PORT             commands on stdin, one answer line
                                             each: "open" connects and prints
                                             the server's name ("refused" or
@@ -416,6 +420,31 @@ def hold_echo(host, port, trigger):
         print('reset')
 
 
+def tcp_loop(host, port, secs):
+    ok = 0
+    fails = collections.Counter()
+    end = time.time() + secs
+    while time.time() < end:
+        try:
+            with socket.create_connection((host, port), timeout=5) as c:
+                c.settimeout(5)
+                if read_name(c) in ('r1', 'r2', 'r3'):
+                    ok += 1
+                else:
+                    fails['no name'] += 1
+        except ConnectionRefusedError:
+            fails['refused'] += 1
+            time.sleep(0.05)
+        except socket.timeout:
+            fails['timeout'] += 1
+        except OSError as e:
+            fails[errno.errorcode.get(e.errno, str(e.errno))] += 1
+            time.sleep(0.05)
+    print('ok %d fail %d' % (ok, sum(fails.values())), flush=True)
+    for k in sorted(fails):
+        print('%s %d' % (k, fails[k]))
+
+
 def hold_ctl(host, port):
     held = []
     for line in sys.stdin:
@@ -482,6 +511,8 @@ def main(a):
         hold_echo(a[1], int(a[2]), a[3])
     elif cmd == 'udp-flows':
         udp_flows(a[1], int(a[2]), int(a[3]))
+    elif cmd == 'tcp-loop':
+        tcp_loop(a[1], int(a[2]), float(a[3]))
     elif cmd == 'hold-ctl':
         hold_ctl(a[1], int(a[2]))
     elif cmd == 'hold':

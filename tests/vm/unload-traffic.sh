@@ -1,9 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-time: 170 (seconds, idle machine: tests/run-all starts the longest files first)
 #
 # Unload and namespace teardown under load (our module only): clients keep
-# hammering NAT, DR and TUN services while the module is removed, 20 times
-# for each topology, and while the director's namespace is deleted. Every
+# hammering NAT, DR and TUN services while the module is removed,
+# TEST_UNLOAD_ROUNDS times for each topology (default 3; `make soak` runs
+# 20), and while the director's namespace is deleted (TEST_UNLOAD_NS_ROUNDS,
+# default 2; `make soak` 5). Every
 # round first proves traffic reached each service (its byte counter moved);
 # afterwards the kernel log must be clean (no warning, no "objects remaining"
 # when the connection cache is destroyed) and the module must unload.
@@ -15,8 +18,8 @@
 . "$IPVSNG_TOP/tests/lib/vm.sh"
 . "$IPVSNG_TOP/tests/lib/nat.sh"
 
-ROUNDS=20
-NS_ROUNDS=5
+ROUNDS=${TEST_UNLOAD_ROUNDS:-3}
+NS_ROUNDS=${TEST_UNLOAD_NS_ROUNDS:-2}
 
 # flood NS CMD...: run CMD in NS over and over until stopped (nat_stop);
 # it fails whenever the module is out, and is simply started again.
@@ -34,13 +37,16 @@ moving() {
 # see bytes reach every SVC, unload with the traffic still running.
 # Prints the first failed step, nothing on success.
 round() {
-	local s
+	local s t0=$SECONDS
 	ipvs_phase ours || { echo load; return; }
 	configure || { echo configure; return; }
+	local t1=$SECONDS
 	for s in "$@"; do
 		wait_for "traffic to $s" 20 moving "$s" || { echo "no traffic to $s"; return; }
 	done
+	local t2=$SECONDS
 	ipvs_unload || echo unload
+	echo "# times: load+configure $((t1 - t0)) s, traffic $((t2 - t1)) s, unload $((SECONDS - t2)) s" >&2
 }
 
 # rounds LABEL SVC...: ROUNDS rounds; one check for the lot.
