@@ -21,8 +21,6 @@
 
 #include <linux/module.h>
 #include <net/netns/generic.h>
-#include <ipvs/sched.h>
-#include <ipvs/sched_snap.h>
 #include "sched_conn_logic.h"
 #include "sched_loc_tab.h"
 
@@ -33,17 +31,6 @@ struct ipvs_lblc_entry {
 	struct ipvs_dest __rcu	*dest;		/* holds a reference */
 	struct rcu_head		rcu;
 };
-
-struct ipvs_lblc_state {
-	struct ipvs_sched_state	base;
-	struct ipvs_snap __rcu	*snap;
-	struct ipvs_loc_tab	tab;		/* last: a large array */
-};
-
-static struct ipvs_lblc_state *to_lblc(struct ipvs_sched_state *st)
-{
-	return container_of(st, struct ipvs_lblc_state, base);
-}
 
 static struct ipvs_lblc_entry *ipvs_lblc_entry(struct ipvs_loc_entry *e)
 {
@@ -61,7 +48,7 @@ static void ipvs_lblc_drop(struct ipvs_loc_tab *t, struct ipvs_loc_entry *e)
 }
 
 /* Remember that @addr goes to @dest (a new entry, or a new server for it). */
-static void ipvs_lblc_learn(struct ipvs_lblc_state *s, u16 af,
+static void ipvs_lblc_learn(struct ipvs_loc_state *s, u16 af,
 			    const union nf_inet_addr *addr, struct ipvs_dest *dest)
 {
 	struct hlist_bl_head *b = ipvs_loc_bucket(&s->tab, af, addr);
@@ -97,42 +84,8 @@ out:
 
 static struct ipvs_sched_state *ipvs_lblc_init_service(struct ipvs_service *svc)
 {
-	struct ipvs_loc_net *pn = net_generic(svc->ipvs->net, ipvs_lblc_net_id);
-	struct ipvs_lblc_state *s;
-	struct ipvs_snap *snap;
-
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
-	if (!s)
-		return ERR_PTR(-ENOMEM);
-	snap = ipvs_snap_build(svc);
-	if (!snap) {
-		kfree(s);
-		return ERR_PTR(-ENOMEM);
-	}
-	RCU_INIT_POINTER(s->snap, snap);
-	ipvs_loc_tab_init(&s->tab, &pn->expiration, ipvs_lblc_drop);
-	return &s->base;
-}
-
-static void ipvs_lblc_done_service(struct ipvs_service *svc, struct ipvs_sched_state *st)
-{
-	struct ipvs_lblc_state *s = to_lblc(st);
-
-	ipvs_loc_tab_uninit(&s->tab);
-	ipvs_snap_free(rcu_dereference_protected(s->snap, 1));
-	kfree_rcu(s, base.rcu);
-}
-
-static int ipvs_lblc_add_dest(struct ipvs_service *svc, struct ipvs_sched_state *st,
-			      struct ipvs_dest *dest)
-{
-	return ipvs_snap_refresh(svc, &to_lblc(st)->snap);
-}
-
-static void ipvs_lblc_del_dest(struct ipvs_service *svc, struct ipvs_sched_state *st,
-			       struct ipvs_dest *dest)
-{
-	ipvs_snap_remove(svc, &to_lblc(st)->snap, dest);
+	return ipvs_loc_state_new(svc, net_generic(svc->ipvs->net, ipvs_lblc_net_id),
+				  ipvs_lblc_drop);
 }
 
 static struct ipvs_dest *ipvs_lblc_schedule(struct ipvs_service *svc,
@@ -140,7 +93,7 @@ static struct ipvs_dest *ipvs_lblc_schedule(struct ipvs_service *svc,
 					    const struct sk_buff *skb,
 					    const struct ipvs_iphdr *iph)
 {
-	struct ipvs_lblc_state *s = to_lblc(st);
+	struct ipvs_loc_state *s = to_loc_state(st);
 	struct ipvs_snap *snap = rcu_dereference(s->snap);
 	struct ipvs_lblc_entry *en;
 	struct ipvs_dest *dest;
@@ -173,9 +126,9 @@ static struct ipvs_scheduler ipvs_lblc_scheduler = {
 	.name		= "lblc",
 	.owner		= THIS_MODULE,
 	.init_service	= ipvs_lblc_init_service,
-	.done_service	= ipvs_lblc_done_service,
-	.add_dest	= ipvs_lblc_add_dest,
-	.del_dest	= ipvs_lblc_del_dest,
+	.done_service	= ipvs_loc_done_service,
+	.add_dest	= ipvs_loc_add_dest,
+	.del_dest	= ipvs_loc_del_dest,
 	.schedule	= ipvs_lblc_schedule,
 };
 

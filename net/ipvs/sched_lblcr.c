@@ -25,8 +25,6 @@
 
 #include <linux/module.h>
 #include <net/netns/generic.h>
-#include <ipvs/sched.h>
-#include <ipvs/sched_snap.h>
 #include "sched_conn_logic.h"
 #include "sched_loc_tab.h"
 
@@ -47,17 +45,6 @@ struct ipvs_lblcr_entry {
 	bool				unlinked;
 	struct rcu_head			rcu;
 };
-
-struct ipvs_lblcr_state {
-	struct ipvs_sched_state	base;
-	struct ipvs_snap __rcu	*snap;
-	struct ipvs_loc_tab	tab;		/* last: a large array */
-};
-
-static struct ipvs_lblcr_state *to_lblcr(struct ipvs_sched_state *st)
-{
-	return container_of(st, struct ipvs_lblcr_state, base);
-}
 
 static struct ipvs_lblcr_entry *ipvs_lblcr_entry(struct ipvs_loc_entry *e)
 {
@@ -150,7 +137,7 @@ static void ipvs_lblcr_drop(struct ipvs_loc_tab *t, struct ipvs_loc_entry *e)
 }
 
 /* A new entry for @addr with @dest as its only member, or @dest added. */
-static void ipvs_lblcr_learn(struct ipvs_lblcr_state *s, u16 af,
+static void ipvs_lblcr_learn(struct ipvs_loc_state *s, u16 af,
 			     const union nf_inet_addr *addr, struct ipvs_dest *dest)
 {
 	struct hlist_bl_head *b = ipvs_loc_bucket(&s->tab, af, addr);
@@ -177,42 +164,8 @@ out:
 
 static struct ipvs_sched_state *ipvs_lblcr_init_service(struct ipvs_service *svc)
 {
-	struct ipvs_loc_net *pn = net_generic(svc->ipvs->net, ipvs_lblcr_net_id);
-	struct ipvs_lblcr_state *s;
-	struct ipvs_snap *snap;
-
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
-	if (!s)
-		return ERR_PTR(-ENOMEM);
-	snap = ipvs_snap_build(svc);
-	if (!snap) {
-		kfree(s);
-		return ERR_PTR(-ENOMEM);
-	}
-	RCU_INIT_POINTER(s->snap, snap);
-	ipvs_loc_tab_init(&s->tab, &pn->expiration, ipvs_lblcr_drop);
-	return &s->base;
-}
-
-static void ipvs_lblcr_done_service(struct ipvs_service *svc, struct ipvs_sched_state *st)
-{
-	struct ipvs_lblcr_state *s = to_lblcr(st);
-
-	ipvs_loc_tab_uninit(&s->tab);
-	ipvs_snap_free(rcu_dereference_protected(s->snap, 1));
-	kfree_rcu(s, base.rcu);
-}
-
-static int ipvs_lblcr_add_dest(struct ipvs_service *svc, struct ipvs_sched_state *st,
-			       struct ipvs_dest *dest)
-{
-	return ipvs_snap_refresh(svc, &to_lblcr(st)->snap);
-}
-
-static void ipvs_lblcr_del_dest(struct ipvs_service *svc, struct ipvs_sched_state *st,
-				struct ipvs_dest *dest)
-{
-	ipvs_snap_remove(svc, &to_lblcr(st)->snap, dest);
+	return ipvs_loc_state_new(svc, net_generic(svc->ipvs->net, ipvs_lblcr_net_id),
+				  ipvs_lblcr_drop);
 }
 
 /* The set has not changed for the expiration time: drop its most loaded member. */
@@ -236,7 +189,7 @@ static struct ipvs_dest *ipvs_lblcr_schedule(struct ipvs_service *svc,
 					     const struct sk_buff *skb,
 					     const struct ipvs_iphdr *iph)
 {
-	struct ipvs_lblcr_state *s = to_lblcr(st);
+	struct ipvs_loc_state *s = to_loc_state(st);
 	struct ipvs_snap *snap = rcu_dereference(s->snap);
 	struct ipvs_lblcr_entry *en;
 	struct ipvs_lblcr_set *set;
@@ -286,9 +239,9 @@ static struct ipvs_scheduler ipvs_lblcr_scheduler = {
 	.name		= "lblcr",
 	.owner		= THIS_MODULE,
 	.init_service	= ipvs_lblcr_init_service,
-	.done_service	= ipvs_lblcr_done_service,
-	.add_dest	= ipvs_lblcr_add_dest,
-	.del_dest	= ipvs_lblcr_del_dest,
+	.done_service	= ipvs_loc_done_service,
+	.add_dest	= ipvs_loc_add_dest,
+	.del_dest	= ipvs_loc_del_dest,
 	.schedule	= ipvs_lblcr_schedule,
 };
 

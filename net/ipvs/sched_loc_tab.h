@@ -26,6 +26,8 @@
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 #include <ipvs/packet.h>
+#include <ipvs/sched.h>
+#include <ipvs/sched_snap.h>
 #include "sched_hash_logic.h"
 
 #define IPVS_LOC_TAB_BITS		10
@@ -231,6 +233,62 @@ static inline void ipvs_loc_net_exit(struct ipvs_loc_net *pn)
 {
 	unregister_net_sysctl_table(pn->hdr);
 	kfree(pn->table);
+}
+
+/*
+ * What lblc and lblcr keep per service: the destination snapshot their wlc
+ * fallback scans, and the locality table. The ops below are theirs alike.
+ */
+struct ipvs_loc_state {
+	struct ipvs_sched_state	base;
+	struct ipvs_snap __rcu	*snap;
+	struct ipvs_loc_tab	tab;		/* last: a large array */
+};
+
+static inline struct ipvs_loc_state *to_loc_state(struct ipvs_sched_state *st)
+{
+	return container_of(st, struct ipvs_loc_state, base);
+}
+
+static inline struct ipvs_sched_state *
+ipvs_loc_state_new(struct ipvs_service *svc, const struct ipvs_loc_net *pn,
+		   void (*drop)(struct ipvs_loc_tab *, struct ipvs_loc_entry *))
+{
+	struct ipvs_loc_state *s;
+	struct ipvs_snap *snap;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	snap = ipvs_snap_build(svc);
+	if (!snap) {
+		kfree(s);
+		return ERR_PTR(-ENOMEM);
+	}
+	RCU_INIT_POINTER(s->snap, snap);
+	ipvs_loc_tab_init(&s->tab, &pn->expiration, drop);
+	return &s->base;
+}
+
+static inline void ipvs_loc_done_service(struct ipvs_service *svc, struct ipvs_sched_state *st)
+{
+	struct ipvs_loc_state *s = to_loc_state(st);
+
+	ipvs_loc_tab_uninit(&s->tab);
+	ipvs_snap_free(rcu_dereference_protected(s->snap, 1));
+	kfree_rcu(s, base.rcu);
+}
+
+static inline int ipvs_loc_add_dest(struct ipvs_service *svc, struct ipvs_sched_state *st,
+				    struct ipvs_dest *dest)
+{
+	return ipvs_snap_refresh(svc, &to_loc_state(st)->snap);
+}
+
+static inline void ipvs_loc_del_dest(struct ipvs_service *svc, struct ipvs_sched_state *st,
+				     struct ipvs_dest *dest)
+{
+	ipvs_snap_remove(svc, &to_loc_state(st)->snap, dest);
 }
 
 #endif /* _IPVS_SCHED_LOC_TAB_H */

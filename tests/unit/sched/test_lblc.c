@@ -17,9 +17,9 @@
 #include "../../../net/ipvs/sched_lblc.c"
 #include "harness.h"
 
-static struct ipvs_lblc_state *S(struct tsvc *t)
+static struct ipvs_loc_state *S(struct tsvc *t)
 {
-	return to_lblc(tst(t));
+	return to_loc_state(tst(t));
 }
 
 static struct ipvs_dest *pick_dst(struct tsvc *t, u32 daddr)

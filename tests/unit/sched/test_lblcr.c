@@ -17,9 +17,9 @@
 #include "../../../net/ipvs/sched_lblcr.c"
 #include "harness.h"
 
-static struct ipvs_lblcr_state *S(struct tsvc *t)
+static struct ipvs_loc_state *S(struct tsvc *t)
 {
-	return to_lblcr(tst(t));
+	return to_loc_state(tst(t));
 }
 
 static struct ipvs_loc_net *PN(void)
