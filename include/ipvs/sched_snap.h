@@ -118,12 +118,14 @@ static inline struct ipvs_snap_state *ipvs_to_snap_state(struct ipvs_sched_state
 	return container_of(st, struct ipvs_snap_state, base);
 }
 
-static inline struct ipvs_sched_state *ipvs_snap_init_service(struct ipvs_service *svc)
+/* A state of @size bytes beginning with a struct ipvs_snap_state. */
+static inline struct ipvs_sched_state *ipvs_snap_state_new(struct ipvs_service *svc,
+							  size_t size)
 {
 	struct ipvs_snap_state *s;
 	struct ipvs_snap *snap;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kzalloc(size, GFP_KERNEL);
 	if (!s)
 		return ERR_PTR(-ENOMEM);
 	snap = ipvs_snap_build(svc);
@@ -133,6 +135,11 @@ static inline struct ipvs_sched_state *ipvs_snap_init_service(struct ipvs_servic
 	}
 	RCU_INIT_POINTER(s->snap, snap);
 	return &s->base;
+}
+
+static inline struct ipvs_sched_state *ipvs_snap_init_service(struct ipvs_service *svc)
+{
+	return ipvs_snap_state_new(svc, sizeof(struct ipvs_snap_state));
 }
 
 static inline void ipvs_snap_done_service(struct ipvs_service *svc,

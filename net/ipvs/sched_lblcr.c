@@ -190,7 +190,7 @@ static struct ipvs_dest *ipvs_lblcr_schedule(struct ipvs_service *svc,
 					     const struct ipvs_iphdr *iph)
 {
 	struct ipvs_loc_state *s = to_loc_state(st);
-	struct ipvs_snap *snap = rcu_dereference(s->snap);
+	struct ipvs_snap *snap = ipvs_snap_get(st);
 	struct ipvs_lblcr_entry *en;
 	struct ipvs_lblcr_set *set;
 	struct hlist_bl_head *b;
@@ -240,8 +240,8 @@ static struct ipvs_scheduler ipvs_lblcr_scheduler = {
 	.owner		= THIS_MODULE,
 	.init_service	= ipvs_lblcr_init_service,
 	.done_service	= ipvs_loc_done_service,
-	.add_dest	= ipvs_loc_add_dest,
-	.del_dest	= ipvs_loc_del_dest,
+	.add_dest	= ipvs_snap_add_dest,
+	.del_dest	= ipvs_snap_del_dest,
 	.schedule	= ipvs_lblcr_schedule,
 };
 

@@ -237,58 +237,34 @@ static inline void ipvs_loc_net_exit(struct ipvs_loc_net *pn)
 
 /*
  * What lblc and lblcr keep per service: the destination snapshot their wlc
- * fallback scans, and the locality table. The ops below are theirs alike.
+ * fallback scans (first, so the snapshot hooks of sched_snap.h apply as
+ * they are), and the locality table.
  */
 struct ipvs_loc_state {
-	struct ipvs_sched_state	base;
-	struct ipvs_snap __rcu	*snap;
+	struct ipvs_snap_state	ss;
 	struct ipvs_loc_tab	tab;		/* last: a large array */
 };
 
 static inline struct ipvs_loc_state *to_loc_state(struct ipvs_sched_state *st)
 {
-	return container_of(st, struct ipvs_loc_state, base);
+	return container_of(st, struct ipvs_loc_state, ss.base);
 }
 
 static inline struct ipvs_sched_state *
 ipvs_loc_state_new(struct ipvs_service *svc, const struct ipvs_loc_net *pn,
 		   void (*drop)(struct ipvs_loc_tab *, struct ipvs_loc_entry *))
 {
-	struct ipvs_loc_state *s;
-	struct ipvs_snap *snap;
+	struct ipvs_sched_state *st = ipvs_snap_state_new(svc, sizeof(struct ipvs_loc_state));
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
-	if (!s)
-		return ERR_PTR(-ENOMEM);
-	snap = ipvs_snap_build(svc);
-	if (!snap) {
-		kfree(s);
-		return ERR_PTR(-ENOMEM);
-	}
-	RCU_INIT_POINTER(s->snap, snap);
-	ipvs_loc_tab_init(&s->tab, &pn->expiration, drop);
-	return &s->base;
+	if (!IS_ERR(st))
+		ipvs_loc_tab_init(&to_loc_state(st)->tab, &pn->expiration, drop);
+	return st;
 }
 
 static inline void ipvs_loc_done_service(struct ipvs_service *svc, struct ipvs_sched_state *st)
 {
-	struct ipvs_loc_state *s = to_loc_state(st);
-
-	ipvs_loc_tab_uninit(&s->tab);
-	ipvs_snap_free(rcu_dereference_protected(s->snap, 1));
-	kfree_rcu(s, base.rcu);
-}
-
-static inline int ipvs_loc_add_dest(struct ipvs_service *svc, struct ipvs_sched_state *st,
-				    struct ipvs_dest *dest)
-{
-	return ipvs_snap_refresh(svc, &to_loc_state(st)->snap);
-}
-
-static inline void ipvs_loc_del_dest(struct ipvs_service *svc, struct ipvs_sched_state *st,
-				     struct ipvs_dest *dest)
-{
-	ipvs_snap_remove(svc, &to_loc_state(st)->snap, dest);
+	ipvs_loc_tab_uninit(&to_loc_state(st)->tab);
+	ipvs_snap_done_service(svc, st);
 }
 
 #endif /* _IPVS_SCHED_LOC_TAB_H */
