@@ -81,11 +81,9 @@ static inline int ipvs_snap_refresh(struct ipvs_service *svc,
 /*
  * Fills the slot of a destination deleted in place: overloaded, so every
  * rule skips it, and never NULL, so lc, wlc, sed and nq need no test.
+ * One object, in sched.c, never written.
  */
-static struct ipvs_dest ipvs_snap_hole __maybe_unused = {
-	.flags		= IP_VS_DEST_F_OVERLOAD,
-	.sched_weight	= -1,
-};
+extern struct ipvs_dest ipvs_snap_hole;
 
 /* @dest was unlinked: drop it from the snapshot, in place if need be. */
 static inline void ipvs_snap_remove(struct ipvs_service *svc,

@@ -93,6 +93,12 @@ void ipvs_sched_publish(struct ipvs_service *svc, struct ipvs_sched_state *st)
 }
 EXPORT_SYMBOL_GPL(ipvs_sched_publish);
 
+struct ipvs_dest ipvs_snap_hole __read_mostly = {
+	.flags		= IP_VS_DEST_F_OVERLOAD,
+	.sched_weight	= -1,
+};
+EXPORT_SYMBOL_GPL(ipvs_snap_hole);
+
 /* Pick a destination for a new connection. Caller holds rcu_read_lock(). */
 struct ipvs_dest *ipvs_schedule(struct ipvs_service *svc, const struct sk_buff *skb,
 				const struct ipvs_iphdr *iph)

@@ -23,6 +23,12 @@ struct ctl_table_header *shim_sysctls[SHIM_MAX_SYSCTLS];
 
 /* Scheduler registry of the fake core: the tests use the last one. */
 struct ipvs_scheduler *shim_sched;
+
+/* sched.c's: the slot filler of deleted destinations (sched_snap.h). */
+struct ipvs_dest ipvs_snap_hole = {
+	.flags		= IP_VS_DEST_F_OVERLOAD,
+	.sched_weight	= -1,
+};
 int shim_sched_errors;
 const char *shim_sched_last_err;
 
