@@ -21,6 +21,7 @@
 
 #include <linux/module.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <net/netns/generic.h>
 #include <ipvs/conn.h>
 
@@ -105,6 +106,7 @@ static int ipvs_dp_netdev_event(struct notifier_block *nb, unsigned long event, 
 
 	if (event != NETDEV_DOWN && event != NETDEV_UNREGISTER)
 		return NOTIFY_DONE;
+	ASSERT_RTNL();		/* lock order: RTNL, then ipvs->lock */
 	mutex_lock(&ipvs->lock);
 	ipvs_dest_dst_flush(ipvs);
 	mutex_unlock(&ipvs->lock);

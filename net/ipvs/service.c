@@ -9,6 +9,9 @@
  *    operation: all changes to the tables, to a service and to its
  *    destination list, and the netlink dumps. Functions that need it say
  *    so with lockdep_assert_held().
+ *  - Order: RTNL, then ipvs->lock (the device notifier in dp.c takes it
+ *    under RTNL), so nothing may take RTNL while holding ipvs->lock;
+ *    ipvs_all_nets_lock, then ipvs->lock (main.c).
  *  - The tables (svc_table by <af, proto, addr, port>, fwm_table by
  *    <af, fwmark>) are hlists changed with the _rcu primitives, so the packet
  *    path can look services up under rcu_read_lock() alone. /proc readers
