@@ -13,8 +13,8 @@
 #  - legitimate traffic of every service still works (and worked during it);
 #  - the counters are sane (no wrapped or absurd value);
 #  - the kernel log is clean, and the module unloads.
-# PKTFUZZ_N (default 10000) random packets from the client, a quarter of
-# that from each real server; PKTFUZZ_SEED (default 1).
+# TEST_PKTFUZZ_N (default 10000) random packets from the client, a quarter of
+# that from each real server; TEST_PKTFUZZ_SEED (default 1).
 #
 #   ns c (client)          ns d (director, IPVS)             ns r1, r2
 #   10.0.1.2 ---- veth ---- 10.0.1.1, VIPs 10.0.1.100 (NAT), .101 (DR),
@@ -26,8 +26,8 @@
 . "$IPVSNG_TOP/tests/lib/nat.sh"
 
 FUZZ=$IPVSNG_TOP/tests/tools/pktfuzz.py
-N=${PKTFUZZ_N:-10000}
-SEED=${PKTFUZZ_SEED:-1}
+N=${TEST_PKTFUZZ_N:-10000}
+SEED=${TEST_PKTFUZZ_SEED:-1}
 VIP_DR=10.0.1.101
 VIP_TUN=10.0.1.102
 CL=10.0.1.2
