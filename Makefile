@@ -76,12 +76,13 @@ check-debug: all debug-kernel
 	@IPVSNG_KERNEL=debug TEST_FUZZ_ITER=$${TEST_FUZZ_ITER:-100000} \
 		VM_TIMEOUT=$${VM_TIMEOUT:-3600} tests/run-all --vm-only $(DEBUG_TESTS)
 
-# The long reliability runs of issue 7: a 5-minute churn soak per module
-# and 20 module removals under traffic per topology (make check runs the
-# same files shorter).
+# The long reliability runs of issue 7: a 5-minute churn soak per module,
+# 20 module removals under traffic per topology, 100,000 random packets
+# from the client (make check runs the same files shorter).
 soak: all
 	@TEST_SOAK_SECS=300 TEST_UNLOAD_ROUNDS=20 TEST_UNLOAD_NS_ROUNDS=5 \
-		VM_TIMEOUT=$${VM_TIMEOUT:-3600} tests/run-all --vm-only churn-soak unload-traffic
+		TEST_PKTFUZZ_N=100000 VM_TIMEOUT=$${VM_TIMEOUT:-3600} \
+		tests/run-all --vm-only churn-soak unload-traffic pkt-fuzz
 
 demo: all
 	@scripts/demo
