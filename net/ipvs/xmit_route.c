@@ -105,7 +105,11 @@ void ipvs_unreach(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af)
 /*
  * Does the packet (family @af) fit @mtu? If not, tell the sender (unless
  * the packet is itself an ICMP error) and return false. A reassembled
- * packet is judged by its largest fragment, as upstream does.
+ * packet is judged by its largest fragment, as upstream does; a GSO packet
+ * by the segments it will be cut into, as ip_forward() and ip6_forward()
+ * judge it. (Upstream lets every GSO packet through: segments exceeding
+ * a tunnel's MTU are then fragmented on output despite DF, or dropped,
+ * and the client does not learn the path MTU from them.)
  */
 bool ipvs_mtu_ok(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af, u32 mtu, bool icmp)
 {
@@ -115,7 +119,8 @@ bool ipvs_mtu_ok(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af, u32 mtu, b
 		if (IP6CB(skb)->frag_max_size)
 			big = IP6CB(skb)->frag_max_size > mtu;
 		else
-			big = skb->len > mtu && !skb_is_gso(skb);
+			big = skb->len > mtu &&
+			      !(skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu));
 		if (!big)
 			return true;
 		if (!skb->dev)
@@ -128,7 +133,7 @@ bool ipvs_mtu_ok(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af, u32 mtu, b
 	if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) || icmp)
 		return true;
 	if (IPCB(skb)->frag_max_size ? IPCB(skb)->frag_max_size <= mtu :
-	    (skb->len <= mtu || skb_is_gso(skb)))
+	    (skb->len <= mtu || (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu))))
 		return true;
 	if (!skb->dev)
 		skb->dev = dp->net->loopback_dev;

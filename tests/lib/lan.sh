@@ -160,10 +160,12 @@ lan_bulk() {
 # lan_pmtu TAG FAMILY FWD...: a 1400-byte route MTU from the director to
 # r1, service VIP:5001 forwarded to r1 with the ipvsadm options FWD. The
 # client sends one segment per packet (gso_max_segs 1), full-size with DF;
-# 2 MB must arrive intact once it learned the path MTU, left in LAN_PMTU.
+# LAN_PMTU_BYTES (default 2 MB) must arrive intact once it learned the
+# path MTU, left in LAN_PMTU.
 lan_pmtu() {
-	local tag=$1 f=$2 vip=$VIP tcp=TCP src=/tmp/lan-mtu.bin
+	local tag=$1 f=$2 vip=$VIP tcp=TCP size=${LAN_PMTU_BYTES:-2000000} src
 	shift 2
+	src=/tmp/lan-mtu.$size.bin
 	[ "$f" = 6 ] && { vip="[$VIP6]"; tcp=TCP6; }
 	ip -n c link set eth0 gso_max_segs 1
 	if [ "$f" = 6 ]; then
@@ -171,15 +173,15 @@ lan_pmtu() {
 	else
 		ip -n d route add $RS1/32 dev eth0 mtu 1400
 	fi
-	[ -f $src ] || head -c 2000000 /dev/urandom >$src
+	[ -f $src ] || head -c $size /dev/urandom >$src
 	vs -A -t "$(svc $f 5001)" -s rr
 	vs -a -t "$(svc $f 5001)" -r "$(rs $f 1 5001)" "$@"
 	rm -f /tmp/lan-mtu-up.bin
 	bg r1 socat -u TCP6-LISTEN:5001,reuseaddr OPEN:/tmp/lan-mtu-up.bin,creat,trunc
 	wait_for "listener" 20 listening r1 tcp 5001
 	ns c timeout 120 socat -u OPEN:$src $tcp:$vip:5001
-	wait_for "upload complete" 60 test "$(stat -c %s /tmp/lan-mtu-up.bin 2>/dev/null)" = 2000000
-	check "$tag: route MTU 1400 to the real server: 2 MB identical (cmp)" \
+	wait_for "upload complete" 60 test "$(stat -c %s /tmp/lan-mtu-up.bin 2>/dev/null)" = $size
+	check "$tag: route MTU 1400 to the real server: $size bytes identical (cmp)" \
 		cmp -s $src /tmp/lan-mtu-up.bin
 	LAN_PMTU=$(rcache_mtu c "${vip//[\[\]]/}")
 	diag "$tag: the client learned path MTU ${LAN_PMTU:-none}"

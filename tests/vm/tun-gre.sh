@@ -10,7 +10,7 @@
 #
 #   c 10.0.0.2 --+                 one Ethernet segment (tests/lib/lan.sh)
 #   d 10.0.0.1 --+-- br0 --+-- r1 10.0.0.11 (VIP on lo, gre0/ip6gre0)
-#   VIP .100     |         +-- r2 10.0.0.12
+#   VIPs .100-108|         +-- r2 10.0.0.12
 . "$IPVSNG_TOP/tests/lib/vm.sh"
 . "$IPVSNG_TOP/tests/lib/nat.sh"
 . "$IPVSNG_TOP/tests/lib/lan.sh"
