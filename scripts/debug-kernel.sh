@@ -14,16 +14,30 @@
 # Everything lives under .cache/debug-kernel/:
 #   src/<source-version>/       the unpacked Debian source tree (read-only use)
 #   <key>/build/                the kernel object tree (KDIR for module builds)
-#   <key>/vmlinux               the image vm-run boots (PVH entry)
+#   <key>/bzImage               the image vm-run boots (Linux boot protocol)
 #   <key>/root/lib/modules/<r>  its module tree: the "stock" tree of this kernel
 #   <key>/release               <r>, the kernel release string
 #   <key>/mod/                  a copy of our sources, built against build/
 #   <key>/build-seconds         wall time the kernel build took here
-# <key> hashes the config fragment, the source version and a recipe number
-# in this script, so a change to either rebuilds; an unchanged setup costs one stat per file.
+# <key> hashes the config fragment's settings, the source version and a
+# recipe number in this script, so a change to either rebuilds (a comment
+# does not); an unchanged setup costs one stat per file.
 #
 # --print-dir prints <key>'s directory after making sure it is complete.
 # The kernel build runs under `nice -n 19` (the machine is shared).
+#
+# Why a bzImage and not the vmlinux the stock kernel boots: qemu -kernel
+# with an ELF vmlinux enters through the PVH note, and pvh_start_xen calls
+# xen_prepare_pvh() (arch/x86/platform/pvh/enlighten.c), C compiled with
+# KASAN instrumentation, before x86_64_start_kernel() has run
+# kasan_early_init() to map the shadow: its first shadow access (its
+# memset of pvh_bootparams goes through KASAN's checking memset) faults with
+# no IDT, and the guest dies silently. KASAN_SANITIZE_enlighten.o := n in
+# the unpacked tree would do for 6.1 today, but it patches the source we
+# claim to test and holds only while the early PVH path stays inside that one
+# file. The bzImage goes through the decompressor and startup_64, which
+# calls kasan_early_init() first: the path every KASAN x86 kernel boots by
+# upstream. Its one cost is the decompression (LZ4: a few seconds in TCG).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${IPVSNG_CACHE:-$top/.cache}
@@ -50,8 +64,12 @@ tarball=/usr/src/$srcpkg.tar.xz
 [ -f "$tarball" ] || { log "$tarball missing"; exit 1; }
 
 # Bump recipe when the build steps below change in a way that matters.
-recipe=1
-key=$( { echo "$srcver $recipe"; cat "$frag"; } | sha256sum | cut -c1-16)
+recipe=2
+# Only the fragment's settings count (its CONFIG_ lines, set or not set):
+# editing a comment must not cost a kernel build.
+key=$( { echo "$srcver $recipe"
+	grep -E '^(CONFIG_|# CONFIG_[A-Za-z0-9_]+ is not set)' "$frag"; } |
+	sha256sum | cut -c1-16)
 dk=$cache/debug-kernel/$key
 src=$cache/debug-kernel/src/$srcver/$srcpkg
 
@@ -93,15 +111,15 @@ if [ ! -f "$dk/kernel.done" ]; then
 	done <"$frag"
 	[ $bad -eq 0 ] || { log "config fragment not honoured"; exit 1; }
 
-	log "building vmlinux and modules with -j$jobs (tens of minutes)"
-	kmake -j"$jobs" vmlinux modules
+	log "building bzImage and modules with -j$jobs (tens of minutes)"
+	kmake -j"$jobs" bzImage modules
 	kmake INSTALL_MOD_PATH="$dk/root" modules_install >/dev/null
 	rel=$(cat "$dk/build/include/config/kernel.release")
 	# The module tree's build link points at the object tree, like a
 	# distribution's headers package.
 	rm -f "$dk/root/lib/modules/$rel/build" "$dk/root/lib/modules/$rel/source"
 	ln -s "$dk/build" "$dk/root/lib/modules/$rel/build"
-	cp "$dk/build/vmlinux" "$dk/vmlinux"
+	cp "$dk/build/arch/x86/boot/bzImage" "$dk/bzImage"
 	echo "$rel" >"$dk/release"
 	echo $((SECONDS - start)) >"$dk/build-seconds"
 	touch "$dk/kernel.done"

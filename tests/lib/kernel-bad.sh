@@ -10,9 +10,12 @@
 # ("BUG kmalloc-64 (Tainted: ...): Redzone overwritten"), DEBUG_OBJECTS
 # ("ODEBUG: ..."), DEBUG_LIST and kmemleak ("N new suspected memory leaks").
 # Boot-time banners such as "kmemleak: Kernel memory leak detector
-# initialized" must not match.
+# initialized" or "rcu: RCU lockdep checking is enabled." must not match: a
+# bare "lockdep" would, so lockdep's reports are matched by their own words
+# (each also prints a Call Trace).
 KERNEL_BAD_RE='WARNING:|BUG:|BUG [^ ]+ \(|Oops|general protection|Call Trace|kernel BUG'
-KERNEL_BAD_RE+='|lockdep|possible circular|possible recursive|inconsistent lock state'
+KERNEL_BAD_RE+='|possible circular|possible recursive|inconsistent lock state'
+KERNEL_BAD_RE+='|lock inversion|lock order detected|DEBUG_LOCKS_WARN_ON|lockdep is turned off'
 KERNEL_BAD_RE+='|suspicious RCU usage|turning off the locking correctness validator'
 KERNEL_BAD_RE+='|KASAN|suspected memory leak|unreferenced object|UBSAN|Kernel panic'
 KERNEL_BAD_RE+='|RCU.*stall|hung_task|INFO: task .* blocked|ODEBUG'
