@@ -124,7 +124,7 @@ struct ipvs_dp_net {
 	/* Connections (conn.c). */
 	struct rhashtable		conn_tab;
 	bool				conn_tab_ready;
-	atomic_long_t			conn_refused;	/* refused by conn_max */
+	atomic_long_t			conn_refused;	/* conn_max, no memory */
 	struct delayed_work		gc_work;
 	struct rhashtable_iter		gc_iter;
 	bool				gc_walking;

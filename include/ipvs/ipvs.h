@@ -251,7 +251,9 @@ struct ipvs_dest {
 	union nf_inet_addr	addr;
 	__be16			port;
 
-	/* Configuration, written under ipvs->lock, read locklessly. */
+	/* Configuration, written under ipvs->lock, read locklessly (but for
+	 * @flags, which the packet path writes too).
+	 */
 	atomic_t		conn_flags;	/* IP_VS_CONN_F_* incl. fwd method */
 	atomic_t		weight;
 	atomic_t		last_weight;	/* last non-zero weight */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Destination snapshots for the ipvs-ng schedulers (header only: every
- * scheduler is a module of its own, so each gets its own copy).
+ * Destination snapshots for the ipvs-ng schedulers (header only, inlined
+ * into each scheduler module; the one shared object, ipvs_snap_hole, lives
+ * in sched.c).
  *
  * A snapshot is an array of a service's destinations in list order,
  * published with RCU in the scheduler's state. The scheduling path reads
@@ -104,7 +105,8 @@ static inline void ipvs_snap_remove(struct ipvs_service *svc,
 
 /*
  * The common state of the schedulers whose only per-service data is the
- * snapshot (lc, wlc, sed, nq, fo, ovf, twos), with hooks they plug in as is.
+ * snapshot (lc, wlc, sed, nq, fo, ovf, twos), with hooks they plug in as is;
+ * lblc and lblcr begin their state with it (sched_loc_tab.h).
  */
 struct ipvs_snap_state {
 	struct ipvs_sched_state	base;

@@ -204,12 +204,12 @@ static void ipvs_conn_bind_dest(struct ipvs_conn *cp, struct ipvs_dest *dest)
 }
 
 /* Upstream's hysteresis: clear OVERLOAD below l_threshold, or below 3/4 of
- * u_threshold when there is no lower one, or at once without thresholds.
+ * u_threshold when there is no lower one (both in l_threshold_val), or at
+ * once without thresholds.
  */
 static void ipvs_conn_unbind_dest(struct ipvs_conn *cp)
 {
 	struct ipvs_dest *dest = cp->dest;
-	u32 l = READ_ONCE(dest->l_threshold), u = READ_ONCE(dest->u_threshold);
 	unsigned int total;
 
 	if (ipvs_conn_is_tmpl(cp)) {
@@ -220,17 +220,15 @@ static void ipvs_conn_unbind_dest(struct ipvs_conn *cp)
 		atomic_dec(&dest->inactconns);
 	else
 		atomic_dec(&dest->activeconns);
-
+	/* Either we see the flag ipvs_dest_update_overload() sets, or it
+	 * sees our decrement.
+	 */
+	smp_mb__after_atomic();
+	if (!(READ_ONCE(dest->flags) & IP_VS_DEST_F_OVERLOAD))
+		return;
 	total = ipvs_dest_totalconns(dest);
-	if (l) {
-		if (total < l)
-			ipvs_dest_flags_update(dest, 0, IP_VS_DEST_F_OVERLOAD);
-	} else if (u) {
-		if (total * 4 < u * 3)
-			ipvs_dest_flags_update(dest, 0, IP_VS_DEST_F_OVERLOAD);
-	} else {
+	if (!READ_ONCE(dest->u_threshold) || total < READ_ONCE(dest->l_threshold_val))
 		ipvs_dest_flags_update(dest, 0, IP_VS_DEST_F_OVERLOAD);
-	}
 }
 
 void ipvs_conn_state_set(struct ipvs_conn *cp, u8 state, unsigned int timeout, bool active)
@@ -347,12 +345,12 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs_dp_net *dp, const struct ipvs_conn_p
 		return NULL;
 	}
 
-	cp = kmem_cache_alloc(ipvs_conn_cachep, GFP_ATOMIC | __GFP_NOWARN);
+	cp = kmem_cache_zalloc(ipvs_conn_cachep, GFP_ATOMIC | __GFP_NOWARN);
 	if (!cp) {
 		atomic_long_inc(&dp->conn_refused);
+		net_warn_ratelimited("IPVS: no memory for a connection entry\n");
 		return NULL;
 	}
-	memset(cp, 0, sizeof(*cp));
 
 	cp->af = p->af;
 	cp->protocol = p->protocol;

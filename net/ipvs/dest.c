@@ -236,15 +236,28 @@ void ipvs_dest_flags_update(struct ipvs_dest *dest, unsigned int set, unsigned i
  * lower one, 3/4 of the upper if unset). The packet path applies the same
  * rule as connections come and go (conn.c). Under ipvs->lock.
  */
+static int ipvs_dest_conns(const struct ipvs_dest *dest)
+{
+	return atomic_read(&dest->activeconns) + atomic_read(&dest->inactconns);
+}
+
 static void ipvs_dest_update_overload(struct ipvs_dest *dest)
 {
 	u32 u = READ_ONCE(dest->u_threshold);
-	int conns = atomic_read(&dest->activeconns) + atomic_read(&dest->inactconns);
 
-	if (u && conns >= u)
+	if (u && ipvs_dest_conns(dest) >= u) {
 		ipvs_dest_flags_update(dest, IP_VS_DEST_F_OVERLOAD, 0);
-	else if (!u || conns < READ_ONCE(dest->l_threshold_val))
-		ipvs_dest_flags_update(dest, 0, IP_VS_DEST_F_OVERLOAD);
+		/* A connection that went meanwhile may not have seen the flag
+		 * (ipvs_conn_unbind_dest()): if none is left to clear it, the
+		 * server would stay skipped for good. Look again.
+		 */
+		smp_mb();
+		if (ipvs_dest_conns(dest) >= READ_ONCE(dest->l_threshold_val))
+			return;
+	} else if (u && ipvs_dest_conns(dest) >= READ_ONCE(dest->l_threshold_val)) {
+		return;
+	}
+	ipvs_dest_flags_update(dest, 0, IP_VS_DEST_F_OVERLOAD);
 }
 
 /* The checks add and edit share, in upstream's order. */
@@ -303,7 +316,8 @@ static void ipvs_dest_apply(struct ipvs_service *svc, struct ipvs_dest *dest,
 	}
 
 	ipvs_dest_flags_update(dest, IP_VS_DEST_F_AVAILABLE, 0);
-	ipvs_dest_sync_sched(dest);	/* the weight, set above */
+	/* The weight, set above (the update only syncs if a flag changed). */
+	ipvs_dest_sync_sched(dest);
 	if (dest->u_threshold != c->u_threshold || dest->l_threshold != c->l_threshold) {
 		WRITE_ONCE(dest->u_threshold, c->u_threshold);
 		WRITE_ONCE(dest->l_threshold, c->l_threshold);

@@ -21,6 +21,7 @@
 #include <linux/string.h>
 #include <ipvs/ipvs.h>
 #include <ipvs/sched.h>
+#include <ipvs/sched_snap.h>
 
 static LIST_HEAD(ipvs_schedulers);
 static DEFINE_MUTEX(ipvs_sched_lock);

@@ -245,6 +245,9 @@ struct ipvs_loc_state {
 	struct ipvs_loc_tab	tab;		/* last: a large array */
 };
 
+/* kzalloc()/kfree_rcu() of the snapshot state free the whole of it. */
+static_assert(offsetof(struct ipvs_loc_state, ss) == 0);
+
 static inline struct ipvs_loc_state *to_loc_state(struct ipvs_sched_state *st)
 {
 	return container_of(st, struct ipvs_loc_state, ss.base);

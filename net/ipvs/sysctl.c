@@ -34,8 +34,9 @@
  *                             connections beyond it are refused (packet
  *                             dropped). Default: RAM / 8 / 256 bytes.
  *   conn_count                connections in the table (read-only).
- *   conn_refused              connections refused by conn_max or by a
- *                             failed insertion (read-only).
+ *   conn_refused              connections refused by conn_max, for want
+ *                             of memory or by a failed insertion
+ *                             (read-only).
  *
  * Not provided: drop_entry, drop_packet, secure_tcp, amemthresh (upstream's
  * memory-pressure defences; conn_max bounds memory instead), the sync

@@ -14,7 +14,8 @@
  * to the real server picks.
  *
  * Path MTU: the room left for the inner packet is the route's MTU minus the
- * outer IP header and the encapsulation. A larger non-GSO packet is refused
+ * outer IP header and the encapsulation. A larger packet (for GSO, a larger
+ * segment) is refused
  * with "fragmentation needed" (IPv4 with DF) or "packet too big" (IPv6) to
  * the client, which then sends smaller segments; without DF the outer
  * packet is fragmented on output, as upstream does.

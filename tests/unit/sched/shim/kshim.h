@@ -19,6 +19,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+/* <linux/build_bug.h>'s one-argument form. */
+#define static_assert(e) _Static_assert(e, #e)
 #include <string.h>
 #include <errno.h>
 #include <arpa/inet.h>

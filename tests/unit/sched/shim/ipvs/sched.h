@@ -40,7 +40,7 @@ struct ipvs_service {
 	struct ipvs_sched_state __rcu	*sched_state;
 };
 
-/* Same layout as the real one up to refcnt (what the scans touch). */
+/* The fields of the real one the scheduling code touches (not its layout). */
 struct ipvs_dest {
 	struct list_head	n_list;
 	struct list_head	t_list;
