@@ -426,8 +426,10 @@ def tcp_loop(host, port, secs):
     end = time.time() + secs
     while time.time() < end:
         try:
-            with socket.create_connection((host, port), timeout=5) as c:
-                c.settimeout(5)
+            # 15 s: room for three SYN retransmissions (1, 3, 7 s) on a
+            # machine where a guest may stall for seconds.
+            with socket.create_connection((host, port), timeout=15) as c:
+                c.settimeout(15)
                 if read_name(c) in ('r1', 'r2', 'r3'):
                     ok += 1
                 else:
