@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 200 (seconds, idle machine: tests/run-all starts the longest files first)
+# vm-time: 200 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # Churn soak (issue 7), stock module then ours: clients connect without
 # pause to two NAT services for TEST_SOAK_SECS seconds per module (default

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 851 (seconds, idle machine: tests/run-all starts the longest files first)
+# vm-time: 851 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # Our ipvsadm against upstream ipvsadm 1.31 over the golden corpus
 # (tests/vm/cli/), once on the stock module and once on ours, in one boot.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 93 (seconds, idle machine: tests/run-all starts the longest files first)
+# vm-time: 93 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # The connection table at its ceiling (ours only: net.ipv4.vs.conn_max is an
 # ipvs-ng sysctl; the stock module has no ceiling, only its drop_entry /

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 115 (seconds, idle machine: tests/run-all starts the longest files first)
+# vm-time: 115 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # 10,000 concurrent TCP connections held open through the director, then
 # reset by the client: every one is scheduled, counted and listed while

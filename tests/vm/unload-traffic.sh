@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 170 (seconds, idle machine: tests/run-all starts the longest files first)
+# vm-time: 170 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # Unload and namespace teardown under load (our module only): clients keep
 # hammering NAT, DR and TUN services while the module is removed,
