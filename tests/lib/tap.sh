@@ -5,21 +5,34 @@
 
 TAP_N=0
 TAP_FAILED=0
+TAP_T0=${EPOCHREALTIME/[.,]/}
+
+# TEST_TAP_TIMES=1: after every result, the guest time it took since the
+# previous one, to find where a slow test file spends its time.
+tap_time() {
+	[ -n "${TEST_TAP_TIMES:-}" ] || return 0
+	local t=${EPOCHREALTIME/[.,]/}
+	printf '# time %d.%03d s\n' $(((t - TAP_T0) / 1000000)) $(((t - TAP_T0) / 1000 % 1000))
+	TAP_T0=$t
+}
 
 ok() {
 	TAP_N=$((TAP_N + 1))
 	echo "ok $TAP_N - $*"
+	tap_time
 }
 
 not_ok() {
 	TAP_N=$((TAP_N + 1))
 	TAP_FAILED=$((TAP_FAILED + 1))
 	echo "not ok $TAP_N - $*"
+	tap_time
 }
 
 skip() {
 	TAP_N=$((TAP_N + 1))
 	echo "ok $TAP_N - $* # SKIP"
+	tap_time
 }
 
 diag() {

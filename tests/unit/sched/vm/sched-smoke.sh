@@ -54,17 +54,23 @@ check_eq "every scheduler in turn on a live service (last: mh)" "-A -t $VIP -s m
 	"$($IPVSADM -Sn | grep '^-A' | sed 's/ -b .*//')"
 
 # Many servers: the hash schedulers rebuild their tables on every change.
-check "mh/sh/dh/lblcr with 300 servers added and removed" bash -c "
-	for s in mh sh dh lblcr; do
-		$IPVSADM -A -u 10.0.0.9:53 -s \$s || exit 1
-		for i in \$(seq 1 300); do
-			$IPVSADM -a -u 10.0.0.9:53 -r 10.1.\$((i / 250)).\$((i % 250 + 1)):53 -m -w \$((i % 7)) || exit 1
+# One restore stream per step (one upstream process, one netlink message
+# per line), and the server count checked after each step.
+svc="-u 10.0.0.9:53"
+for s in mh sh dh lblcr; do
+	{
+		echo "-A $svc -s $s"
+		for ((i = 1; i <= 300; i++)); do
+			echo "-a $svc -r 10.1.$((i / 250)).$((i % 250 + 1)):53 -m -w $((i % 7))"
 		done
-		for i in \$(seq 1 2 300); do
-			$IPVSADM -d -u 10.0.0.9:53 -r 10.1.\$((i / 250)).\$((i % 250 + 1)):53 || exit 1
-		done
-		$IPVSADM -D -u 10.0.0.9:53 || exit 1
-	done"
+	} | $IPVSADM -R
+	check_eq "$s: 300 servers added one by one" 300 "$($IPVSADM -Sn | grep -c '^-a -u')"
+	for ((i = 1; i <= 300; i += 2)); do
+		echo "-d $svc -r 10.1.$((i / 250)).$((i % 250 + 1)):53"
+	done | $IPVSADM -R
+	check_eq "$s: every other one deleted" 150 "$($IPVSADM -Sn | grep -c '^-a -u')"
+	check "$s: service with 150 servers deleted" $IPVSADM -D $svc
+done
 
 # Sysctls of lblc and lblcr, per namespace.
 for s in lblc lblcr; do

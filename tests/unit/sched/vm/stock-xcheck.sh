@@ -79,10 +79,9 @@ scenario() {
 	$IPVSADM -Lnc | awk 'NR > 2 { d = $6; sub(/:[0-9]+$/, "", d); print $4, $5, d }' |
 		grep -F -f "$W/$name.keys" >"$W/$name.seen"
 	# Connections that got no entry were refused ("none").
-	while read -r proto sa sp da dp; do
-		key="$sa:$sp $da:$dp"
-		grep -q "^$key " "$W/$name.seen" || echo "$key none"
-	done <"$conns" >>"$W/$name.seen"
+	awk -v seen_file="$W/$name.seen" 'FILENAME == seen_file { seen[$1 " " $2] = 1; next }
+	     !(($2 ":" $3 " " $4 ":" $5) in seen) { print $2 ":" $3, $4 ":" $5, "none" }' \
+		"$W/$name.seen" "$conns" >>"$W/$name.seen"
 	sort -o "$W/$name.seen" "$W/$name.seen"
 	# Which counter the data plane bumped for these connections (TCP to a
 	# direct-routing server counts as active on the stock module).
