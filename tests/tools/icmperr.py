@@ -21,14 +21,7 @@ import struct
 import sys
 import time
 
-
-def csum(b):
-    if len(b) % 2:
-        b += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return (~s) & 0xffff
+from inetsum import csum
 
 
 def ip4(src, dst, proto, payload):

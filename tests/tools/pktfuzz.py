@@ -21,19 +21,12 @@ import socket
 import struct
 import sys
 
+from inetsum import csum
+
 ETH_P_IP, ETH_P_IPV6 = 0x0800, 0x86DD
 P_ICMP, P_TCP, P_UDP, P_ICMP6, P_SCTP = 1, 6, 17, 58, 132
 NH_HBH, NH_RT, NH_FRAG, NH_NONE, NH_DST = 0, 43, 44, 59, 60
 R = random.Random()
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 
 
 def crc32c(data):

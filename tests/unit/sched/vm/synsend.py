@@ -4,18 +4,14 @@
 # synsend.py FILE: send one connection-opening packet per line of FILE
 # ("tcp|udp SADDR SPORT DADDR DPORT", IPv4), in order, from spoofed
 # sources, through a raw socket. TCP gets a SYN, UDP one datagram.
+import os
 import socket
 import struct
 import sys
 
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "../../../tools"))
+from inetsum import csum  # noqa: E402
 
 
 def packet(proto, sa, sp, da, dp, seq):
