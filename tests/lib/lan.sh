@@ -32,41 +32,52 @@ RS1_6=fd00::11
 RS2_6=fd00::12
 
 lan_cleanup() {
-	nat_cleanup
-	ip netns del sw 2>/dev/null
+	nat_stop
+	printf 'netns del %s\n' sw c d r1 r2 | ip -force -batch - 2>/dev/null
 	return 0
 }
 
 lan_setup() {
-	local n i=10
-	for n in sw c d r1 r2; do
-		ip netns add "$n" || return 1
-		ip -n "$n" link set lo up
-	done
-	ip -n sw link add br0 type bridge mcast_snooping 0
-	ip -n sw link set br0 up
-	for n in c d r1 r2; do
-		ip link add eth0 netns "$n" type veth peer name "$n" netns sw
-		ip -n sw link set dev "$n" master br0 up
-		ip -n "$n" link set eth0 up
-	done
-	ip -n c addr add $CLI/24 dev eth0
-	ip -n c addr add $CLI6/64 dev eth0 nodad
-	ip -n d addr add $DIR/24 dev eth0
-	ip -n d addr add $DIR6/64 dev eth0 nodad
-	ip -n d addr add $VIP/32 dev eth0
-	# Deprecated, so that the director's own packets (IPv6 tunnel outer
-	# headers) leave from fd00::1: a real server drops a tunnel packet
-	# whose outer source is one of its own addresses (the VIP on lo).
-	ip -n d addr add $VIP6/128 dev eth0 nodad preferred_lft 0
-	for n in r1 r2; do
-		i=$((i + 1))
-		ip -n $n addr add 10.0.0.$i/24 dev eth0
-		ip -n $n addr add fd00::$i/64 dev eth0 nodad
+	local n i
+	printf 'netns add %s\n' sw c d r1 r2 | ipb || return 1
+	printf 'link add eth0 netns %s type veth peer name %s netns sw\n' \
+		c c d d r1 r1 r2 r2 | ipb || return 1
+	{
+		echo "link set lo up"
+		echo "link add br0 type bridge mcast_snooping 0"
+		echo "link set br0 up"
+		printf 'link set dev %s master br0 up\n' c d r1 r2
+	} | ipb sw || return 1
+	ipb c <<-EOF || return 1
+	link set lo up
+	link set eth0 up
+	addr add $CLI/24 dev eth0
+	addr add $CLI6/64 dev eth0 nodad
+	EOF
+	# VIP6 deprecated, so that the director's own packets (IPv6 tunnel
+	# outer headers) leave from fd00::1: a real server drops a tunnel
+	# packet whose outer source is one of its own addresses (the VIP on
+	# lo).
+	ipb d <<-EOF || return 1
+	link set lo up
+	link set eth0 up
+	addr add $DIR/24 dev eth0
+	addr add $DIR6/64 dev eth0 nodad
+	addr add $VIP/32 dev eth0
+	addr add $VIP6/128 dev eth0 nodad preferred_lft 0
+	EOF
+	for i in 11 12; do
+		n=r$((i - 10))
+		ipb $n <<-EOF || return 1
+		link set lo up
+		link set eth0 up
+		addr add 10.0.0.$i/24 dev eth0
+		addr add fd00::$i/64 dev eth0 nodad
+		addr add $VIP/32 dev lo
+		addr add $VIP6/128 dev lo
+		EOF
 		ns $n sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
 			net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
-		ip -n $n addr add $VIP/32 dev lo
-		ip -n $n addr add $VIP6/128 dev lo
 	done
 	wait_for "links up" 10 links_up
 }

@@ -38,9 +38,7 @@ nat_stop() {
 
 nat_cleanup() {
 	nat_stop
-	for n in c d r1 r2; do
-		ip netns del "$n" 2>/dev/null
-	done
+	printf 'netns del %s\n' c d r1 r2 | ip -force -batch - 2>/dev/null
 	return 0
 }
 
@@ -53,39 +51,48 @@ links_up() {
 }
 
 nat_setup() {
-	local n
-	for n in c d r1 r2; do
-		ip netns add "$n" || return 1
-		ip -n "$n" link set lo up
-	done
-	ip link add veth-c netns c type veth peer name veth-dc netns d
-	ip link add veth-r1 netns r1 type veth peer name veth-d1 netns d
-	ip link add veth-r2 netns r2 type veth peer name veth-d2 netns d
-
-	ip -n c addr add 10.0.1.2/24 dev veth-c
-	ip -n c addr add fd00:1::2/64 dev veth-c nodad
-	ip -n d addr add 10.0.1.1/24 dev veth-dc
-	ip -n d addr add $VIP/24 dev veth-dc
-	ip -n d addr add fd00:1::1/64 dev veth-dc nodad
-	ip -n d addr add $VIP6/64 dev veth-dc nodad
-	ip -n d addr add 10.0.2.1/24 dev veth-d1
-	ip -n d addr add fd00:2::1/64 dev veth-d1 nodad
-	ip -n d addr add 10.0.3.1/24 dev veth-d2
-	ip -n d addr add fd00:3::1/64 dev veth-d2 nodad
-	ip -n r1 addr add $RS1/24 dev veth-r1
-	ip -n r1 addr add $RS1_6/64 dev veth-r1 nodad
-	ip -n r2 addr add $RS2/24 dev veth-r2
-	ip -n r2 addr add $RS2_6/64 dev veth-r2 nodad
-	for n in c d r1 r2; do
-		ip -n "$n" link set dev "$(ip -n "$n" -o link show type veth |
-			awk -F': ' '{ print $2 }' | cut -d@ -f1 | head -n1)" up
-	done
-	ip -n d link set veth-d1 up
-	ip -n d link set veth-d2 up
-	ip -n r1 route add default via 10.0.2.1
-	ip -n r1 -6 route add default via fd00:2::1
-	ip -n r2 route add default via 10.0.3.1
-	ip -n r2 -6 route add default via fd00:3::1
+	printf 'netns add %s\n' c d r1 r2 | ipb || return 1
+	ipb <<-EOF || return 1
+	link add veth-c netns c type veth peer name veth-dc netns d
+	link add veth-r1 netns r1 type veth peer name veth-d1 netns d
+	link add veth-r2 netns r2 type veth peer name veth-d2 netns d
+	EOF
+	ipb c <<-EOF || return 1
+	link set lo up
+	addr add 10.0.1.2/24 dev veth-c
+	addr add fd00:1::2/64 dev veth-c nodad
+	link set veth-c up
+	EOF
+	ipb d <<-EOF || return 1
+	link set lo up
+	addr add 10.0.1.1/24 dev veth-dc
+	addr add $VIP/24 dev veth-dc
+	addr add fd00:1::1/64 dev veth-dc nodad
+	addr add $VIP6/64 dev veth-dc nodad
+	addr add 10.0.2.1/24 dev veth-d1
+	addr add fd00:2::1/64 dev veth-d1 nodad
+	addr add 10.0.3.1/24 dev veth-d2
+	addr add fd00:3::1/64 dev veth-d2 nodad
+	link set veth-dc up
+	link set veth-d1 up
+	link set veth-d2 up
+	EOF
+	ipb r1 <<-EOF || return 1
+	link set lo up
+	addr add $RS1/24 dev veth-r1
+	addr add $RS1_6/64 dev veth-r1 nodad
+	link set veth-r1 up
+	route add default via 10.0.2.1
+	route add ::/0 via fd00:2::1
+	EOF
+	ipb r2 <<-EOF || return 1
+	link set lo up
+	addr add $RS2/24 dev veth-r2
+	addr add $RS2_6/64 dev veth-r2 nodad
+	link set veth-r2 up
+	route add default via 10.0.3.1
+	route add ::/0 via fd00:3::1
+	EOF
 	ns d sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 	wait_for "links up" 10 links_up
 }

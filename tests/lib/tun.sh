@@ -80,12 +80,14 @@ tun_setup() {
 	local i n
 	lan_cleanup; lan_setup || return 1
 	for i in 1 2 3 4 5 6 7 8; do
-		ip -n d addr add 10.0.0.$((100 + i))/32 dev eth0
-		ip -n d addr add fd00::$((100 + i))/128 dev eth0 nodad preferred_lft 0
-		for n in r1 r2; do
-			ip -n $n addr add 10.0.0.$((100 + i))/32 dev lo
-			ip -n $n addr add fd00::$((100 + i))/128 dev lo
-		done
+		echo "addr add 10.0.0.$((100 + i))/32 dev eth0"
+		echo "addr add fd00::$((100 + i))/128 dev eth0 nodad preferred_lft 0"
+	done | ipb d || return 1
+	for n in r1 r2; do
+		for i in 1 2 3 4 5 6 7 8; do
+			echo "addr add 10.0.0.$((100 + i))/32 dev lo"
+			echo "addr add fd00::$((100 + i))/128 dev lo"
+		done | ipb $n || return 1
 	done
 	TUN_CASE=0
 	tun_rs "$1" 4 && tun_rs "$1" 6 || return 1

@@ -93,6 +93,14 @@ slab_objs() {
 }
 
 # Namespace helpers: "ns NAME cmd..." runs cmd in NAME; ip -n is cheaper.
+# ipb [NS]: the ip(8) commands on stdin (one per line, no "ip") in NS, or
+# in the current namespace, by one ip process: a process costs ~50 ms in
+# the VM, and a topology takes dozens of commands. Fails at the first
+# failing line.
+ipb() {
+	if [ -n "${1:-}" ]; then ip -n "$1" -batch -; else ip -batch -; fi
+}
+
 ns() {
 	local n=$1
 	shift
