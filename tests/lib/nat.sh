@@ -110,7 +110,7 @@ listening() {
 	local flag=-tln
 	[ "$2" = udp ] && flag=-uln
 	[ "$2" = sctp ] && flag=-Sln
-	ns "$1" ss -H $flag "sport = :$3" | grep -q .
+	ss -N "$1" -H $flag "sport = :$3" | { IFS= read -r _; }
 }
 
 # servers KIND PORT: start a name server in r1 and r2 and wait for them.
