@@ -22,18 +22,21 @@ ipvs_loaded() {
 }
 
 ipvs_unload() {
-	local m tries=0
+	local m deadline=$((SECONDS + 60))
+	# A deleted namespace's services (and the scheduler modules they hold)
+	# go away only when the kernel's netns cleanup work gets to it, later
+	# and slower the busier the machine: retry for a while.
 	while [ -n "$(ipvs_loaded)" ]; do
 		for m in $(ipvs_loaded); do
 			[ "$m" = ip_vs ] && continue
 			rmmod "$m" 2>/dev/null
 		done
-		rmmod ip_vs 2>/dev/null
-		tries=$((tries + 1))
-		if [ $tries -gt 20 ]; then
+		rmmod ip_vs 2>/dev/null && continue
+		if [ $SECONDS -ge $deadline ]; then
 			echo "ipvs_unload: cannot unload: $(ipvs_loaded)" >&2
 			return 1
 		fi
+		sleep 0.2
 	done
 }
 
