@@ -59,45 +59,45 @@ reset_lines='-C
 --stop-daemon master
 --stop-daemon backup
 '
+# The upstream -R runs below take their lines from a here-string (no
+# process for a pipe's writer), without the last newline (no empty line).
 reset_state() {
-	printf '%s' "$reset_lines" | refcmd -R >/dev/null 2>&1
+	refcmd -R <<<"${reset_lines%$'\n'}" >/dev/null 2>&1
 	return 0
 }
 
 declare -A setups
 apply_setup() {
 	[ -n "$1" ] || return 0
-	printf '%s' "${setups[$1]}" | refcmd -R >/dev/null 2>"$work/setup.err"
+	refcmd -R <<<"${setups[$1]%$'\n'}" >/dev/null 2>"$work/setup.err"
 }
 
-# reset_state and apply_setup in one upstream process.
+# reset_and_setup SETUP [BEFORE]: reset_state and apply_setup in one
+# upstream process, after the -R lines BEFORE if given. Only stdout is
+# kept: the reset's errors (no daemon to stop...) go nowhere.
 reset_and_setup() {
-	local lines=
-	[ -z "$1" ] || lines=${setups[$1]}
-	printf '%s%s' "$reset_lines" "$lines" | refcmd -R >/dev/null 2>&1
+	local in=${2:+$2$'\n'}$reset_lines
+	[ -z "$1" ] || in+=${setups[$1]}
+	refcmd -R <<<"${in%$'\n'}" 2>/dev/null
 	return 0
 }
 
-state() {
-	printf '%s\n' "-S -n" "-L -n --timeout" "-L -n --daemon" | refcmd -R
-}
+state_lines=$'-S -n\n-L -n --timeout\n-L -n --daemon'
 
-# run_one DIR SETUP ARGS -> $work/out.DIR.{out,err,rc,state}
+# run_one DIR ARGS -> $work/out.DIR.{out,err,rc}, the state already set up.
 run_one() {
-	local dir=$1 setup=$2 args=$3 o=$work/out.$1
-	reset_and_setup "$setup"
+	local dir=$1 args=$2 o=$work/out.$1
 	(
 		cd "$here" || exit 99
 		PATH=$work/$dir:$PATH
 		case $args in
-		@noargs) ipvsadm ;;
-		@save*) eval "ipvsadm-save ${args#@save}" ;;
-		@restore*) eval "ipvsadm-restore ${args#@restore}" ;;
-		*) eval "ipvsadm $args" ;;
+		@noargs) exec ipvsadm ;;
+		@save*) eval "exec ipvsadm-save ${args#@save}" ;;
+		@restore*) eval "exec ipvsadm-restore ${args#@restore}" ;;
+		*) eval "exec ipvsadm $args" ;;
 		esac
 	) >"$o.out" 2>"$o.err" </dev/null
 	echo $? >"$o.rc"
-	state >"$o.state" 2>&1
 }
 
 # same_results: the four result files of both binaries are identical (text:
@@ -117,8 +117,13 @@ run_case() {
 	local setup=$1 args=$2 desc d
 	desc="[$setup] ipvsadm $args"
 	[ "$setup" = - ] && setup=
-	run_one ref "$setup" "$args"
-	run_one ours "$setup" "$args"
+	# Three upstream processes besides the two under test: set up, read
+	# the state after the reference run and set up again, read the state.
+	reset_and_setup "$setup" >/dev/null
+	run_one ref "$args"
+	reset_and_setup "$setup" "$state_lines" >"$work/out.ref.state"
+	run_one ours "$args"
+	refcmd -R <<<"$state_lines" >"$work/out.ours.state" 2>/dev/null
 	if [[ $args == *"<"* ]]; then
 		if grep -v '^line [0-9]*: ' "$work/out.ours.err" | grep -q .; then
 			notok "$desc (no line numbers in restore errors)"
