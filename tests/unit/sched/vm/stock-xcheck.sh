@@ -14,9 +14,7 @@
 # mh with their flags, lblc/lblcr caching, and the tie-breaking of the
 # least-connection family. Phase "ours" runs the same scenarios on our
 # modules: both agreeing with one predictor is stock and ours agreeing.
-# tests/vm/sched.sh runs the "ours" phase in the suite; the "stock" phase
-# (the predictor against the stock modules) is run by hand when the
-# scheduling rules change.
+# tests/vm/sched.sh runs both phases, stock first.
 #
 #   make -C tests/unit/sched build/predict
 #   scripts/vm-run tests/unit/sched/vm/stock-xcheck.sh [stock] [ours]
@@ -93,8 +91,9 @@ scenario() {
 		echo "count $count"
 		# Quiesced servers carry their last weight.
 		while read -r ip port w act inact; do
-			l=$(echo " $LASTW " | sed -n "s/.* $ip=\([0-9]*\) .*/\1/p")
-			echo "server $ip $port $w ${l:-$w} $act $inact"
+			l=$w
+			case " $LASTW " in *" $ip="*) l=${LASTW#*"$ip="}; l=${l%% *} ;; esac
+			echo "server $ip $port $w $l $act $inact"
 		done <"$W/$name.servers"
 		sed 's/^/conn /' "$conns"
 	} >"$W/$name.in"
@@ -130,15 +129,25 @@ conns() {
 	done
 }
 
-# servers SVC "w1 w2 ...": one real server per weight, 10.99.K.101...
+# service SVC OPTS "W1 W2 ..." [LINE...]: the table for scenario $k: only
+# SVC (ipvsadm -A SVC OPTS), one direct-routing real server per weight at
+# 10.99.$k.101..., then the -R LINEs; one upstream -R for all of it (its
+# status only tells about the last line, so the servers are counted).
 # Fresh addresses in every scenario: re-adding an address would revive the
 # previous scenario's server from the trash, connection counts included.
-servers() {
-	local svc=$1 i=101 w
-	for w in $2; do
-		$IPVSADM -a $svc -r 10.99.$k.$i -g -w "$w" || return 1
-		i=$((i + 1))
+service() {
+	local svc=$1 opts=$2 in w i=101 n=0 l
+	in="-C"$'\n'"-A $svc $opts"
+	for w in $3; do
+		in+=$'\n'"-a $svc -r 10.99.$k.$i -g -w $w"
+		i=$((i + 1)) n=$((n + 1))
 	done
+	shift 3
+	for l in "$@"; do in+=$'\n'$l; done
+	$IPVSADM -R <<<"$in"
+	[ "$($IPVSADM -Sn | grep -c '^-a')" = $n ] && return
+	not_ok "$PHASE: scenario $k: service with $n real servers set up"
+	return 1
 }
 
 run_phase() {
@@ -148,39 +157,39 @@ run_phase() {
 	LASTW=
 
 	for s in sh mh; do
-		k=$((k + 1)); $IPVSADM -C
-		$IPVSADM -A -t 10.0.0.1:80 -s $s && servers "-t 10.0.0.1:80" "1 2 1 3 1 2"
-		conns $k 300 >"$W/c$k"; scenario "$s" "$s" "$W/c$k"
+		k=$((k + 1))
+		service "-t 10.0.0.1:80" "-s $s" "1 2 1 3 1 2" &&
+			conns $k 300 >"$W/c$k" && scenario "$s" "$s" "$W/c$k"
 
-		k=$((k + 1)); $IPVSADM -C
-		$IPVSADM -A -t 10.0.0.1:80 -s $s -b $s-port && servers "-t 10.0.0.1:80" "1 1 2 1"
-		conns $k 200 ports >"$W/c$k"; scenario "$s-port" "$s port" "$W/c$k"
+		k=$((k + 1))
+		service "-t 10.0.0.1:80" "-s $s -b $s-port" "1 1 2 1" &&
+			conns $k 200 ports >"$W/c$k" && scenario "$s-port" "$s port" "$W/c$k"
 
-		k=$((k + 1)); $IPVSADM -C
-		$IPVSADM -A -u 10.0.0.1:80 -s $s -b $s-fallback,$s-port &&
-			servers "-u 10.0.0.1:80" "2 2 3 1 2"
 		# Quiesce two servers after adding them (mh keeps their slots).
-		$IPVSADM -e -u 10.0.0.1:80 -r 10.99.$k.102 -g -w 0
-		$IPVSADM -e -u 10.0.0.1:80 -r 10.99.$k.104 -g -w 0
+		k=$((k + 1))
 		LASTW="10.99.$k.102=2 10.99.$k.104=1"
-		conns $k 300 clients udp >"$W/c$k"; scenario "$s-fallback-port" "$s fallback port" "$W/c$k"
+		service "-u 10.0.0.1:80" "-s $s -b $s-fallback,$s-port" "2 2 3 1 2" \
+			"-e -u 10.0.0.1:80 -r 10.99.$k.102 -g -w 0" \
+			"-e -u 10.0.0.1:80 -r 10.99.$k.104 -g -w 0" &&
+			conns $k 300 clients udp >"$W/c$k" &&
+			scenario "$s-fallback-port" "$s fallback port" "$W/c$k"
 		LASTW=
 	done
 
-	k=$((k + 1)); $IPVSADM -C
-	$IPVSADM -A -f 1 -s dh && servers "-f 1" "1 5 1 1 2"
-	conns $k 300 dests >"$W/c$k"; scenario dh dh "$W/c$k"
+	k=$((k + 1))
+	service "-f 1" "-s dh" "1 5 1 1 2" &&
+		conns $k 300 dests >"$W/c$k" && scenario dh dh "$W/c$k"
 
 	for s in lblc lblcr; do
-		k=$((k + 1)); $IPVSADM -C
-		$IPVSADM -A -f 1 -s $s && servers "-f 1" "1 3 2 1"
-		conns $k 160 repeat >"$W/c$k"; scenario $s $s "$W/c$k"
+		k=$((k + 1))
+		service "-f 1" "-s $s" "1 3 2 1" &&
+			conns $k 160 repeat >"$W/c$k" && scenario $s $s "$W/c$k"
 	done
 
 	for s in lc wlc sed nq fo ovf; do
-		k=$((k + 1)); $IPVSADM -C
-		$IPVSADM -A -t 10.0.0.1:80 -s $s && servers "-t 10.0.0.1:80" "1 3 0 2 2 1"
-		conns $k 60 >"$W/c$k"; scenario $s $s "$W/c$k"
+		k=$((k + 1))
+		service "-t 10.0.0.1:80" "-s $s" "1 3 0 2 2 1" &&
+			conns $k 60 >"$W/c$k" && scenario $s $s "$W/c$k"
 	done
 	$IPVSADM -C
 	ip netns del cl
