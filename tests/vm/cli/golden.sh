@@ -40,8 +40,8 @@ ln -s "$top/tools/ipvsadm/ipvsadm-restore" "$work/ours/ipvsadm-restore"
 
 n=0
 failed=0
-shard_k=${GOLDEN_SHARD%/*} shard_n=${GOLDEN_SHARD#*/}
-[ -n "${GOLDEN_SHARD:-}" ] || { shard_k=0; shard_n=1; }
+shard=${GOLDEN_SHARD:-0/1}
+shard_k=${shard%/*} shard_n=${shard#*/}
 ci=0
 # mine: the next corpus case belongs to this shard.
 mine() { ci=$((ci + 1)); [ $(((ci - 1) % shard_n)) = "$shard_k" ]; }
