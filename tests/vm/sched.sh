@@ -11,7 +11,8 @@
 #    rules (the modules' logic headers, run by
 #    tests/unit/sched/build/predict) say they would: 15 scenarios (sh, mh
 #    and their flags, dh, lblc, lblcr, the least-connection family, fo,
-#    ovf), so stock and ours choose alike.
+#    ovf), so stock and ours choose alike; then a live switch from sh to
+#    wlc (-E -s): old connections keep their servers, new ones follow wlc.
 #
 #   client netns "cl" --veth-- director (init netns); see each script.
 . "$IPVSNG_TOP/tests/lib/vm.sh"

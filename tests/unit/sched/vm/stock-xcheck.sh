@@ -66,11 +66,10 @@ servers_now() {
 	}'
 }
 
-# scenario NAME SCHED_LINE CONNFILE: send, read back, predict, compare.
-scenario() {
-	local name=$1 sched=$2 conns=$3 count
-	servers_now >"$W/$name.servers"
-
+# send_and_read NAME CONNFILE: send CONNFILE's packets, then write the
+# real server each connection got ("none": no entry) to $W/NAME.seen.
+send_and_read() {
+	local name=$1 conns=$2
 	taskset -c 0 ip netns exec cl python3 "$SEND" "$conns"
 	sleep 1
 	awk '{ print $2 ":" $3 " " $4 ":" $5 " " }' "$conns" >"$W/$name.keys"
@@ -81,6 +80,13 @@ scenario() {
 	     !(($2 ":" $3 " " $4 ":" $5) in seen) { print $2 ":" $3, $4 ":" $5, "none" }' \
 		"$W/$name.seen" "$conns" >>"$W/$name.seen"
 	sort -o "$W/$name.seen" "$W/$name.seen"
+}
+
+# scenario NAME SCHED_LINE CONNFILE: send, read back, predict, compare.
+scenario() {
+	local name=$1 sched=$2 conns=$3 count
+	servers_now >"$W/$name.servers"
+	send_and_read "$name" "$conns"
 	# Which counter the data plane bumped for these connections (TCP to a
 	# direct-routing server counts as active on the stock module).
 	count=$(servers_now | awk '{ a += $4; i += $5 } END { print (a > i ? "active" : "inactive") }')
@@ -191,6 +197,23 @@ run_phase() {
 		service "-t 10.0.0.1:80" "-s $s" "1 3 0 2 2 1" &&
 			conns $k 60 >"$W/c$k" && scenario $s $s "$W/c$k"
 	done
+
+	# A live scheduler change (-E -s): connections made under sh keep
+	# their real servers (their SYNs sent again find their entries), new
+	# ones are placed by wlc, counting the old ones.
+	k=$((k + 1))
+	if service "-t 10.0.0.1:80" "-s sh" "1 3 2 2"; then
+		conns $k 120 >"$W/c$k"
+		head -n 60 "$W/c$k" >"$W/c$k.old"
+		tail -n 60 "$W/c$k" >"$W/c$k.new"
+		scenario switch-sh sh "$W/c$k.old"
+		check "$PHASE: ipvsadm -E -s wlc on the live service" \
+			$IPVSADM -E -t 10.0.0.1:80 -s wlc
+		scenario switch-to-wlc wlc "$W/c$k.new"
+		send_and_read switch-old-again "$W/c$k.old"
+		check_same "$PHASE: after the switch, the 60 old connections keep their servers" \
+			"$W/switch-sh.seen" "$W/switch-old-again.seen"
+	fi
 	$IPVSADM -C
 	ip netns del cl
 	ip link del veth0 2>/dev/null
