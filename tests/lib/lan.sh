@@ -31,9 +31,14 @@ RS2=10.0.0.12
 RS1_6=fd00::11
 RS2_6=fd00::12
 
+# The switch's namespace goes last: deleted first, it takes the veth peers
+# (the director's eth0) with it while the director's services still hold
+# routes through eth0, and the stock module then never lets go of them
+# ("unregister_netdevice: waiting for eth0 to become free", seen here
+# after the DR cases).
 lan_cleanup() {
 	nat_stop
-	printf 'netns del %s\n' sw c d r1 r2 | ip -force -batch - 2>/dev/null
+	printf 'netns del %s\n' c d r1 r2 sw | ip -force -batch - 2>/dev/null
 	return 0
 }
 
