@@ -8,7 +8,9 @@
 # lockdep turning itself off), suspicious RCU usage, sleeping in atomic
 # context ("BUG: sleeping function called from invalid context"), SLUB debug
 # ("BUG kmalloc-64 (Tainted: ...): Redzone overwritten"), DEBUG_OBJECTS
-# ("ODEBUG: ..."), DEBUG_LIST and kmemleak ("N new suspected memory leaks").
+# ("ODEBUG: ..."), DEBUG_LIST and kmemleak ("N new suspected memory leaks"),
+# and a leaked device reference ("unregister_netdevice: waiting for eth0 to
+# become free", which only says so every 10 s).
 # Boot-time banners such as "kmemleak: Kernel memory leak detector
 # initialized" or "rcu: RCU lockdep checking is enabled." must not match: a
 # bare "lockdep" would, so lockdep's reports are matched by their own words
@@ -20,3 +22,4 @@ KERNEL_BAD_RE+='|suspicious RCU usage|turning off the locking correctness valida
 KERNEL_BAD_RE+='|KASAN|suspected memory leak|unreferenced object|UBSAN|Kernel panic'
 KERNEL_BAD_RE+='|RCU.*stall|hung_task|INFO: task .* blocked|ODEBUG'
 KERNEL_BAD_RE+='|list_(add|del) corruption|Poison overwritten|Redzone overwritten'
+KERNEL_BAD_RE+='|unregister_netdevice: waiting for'
