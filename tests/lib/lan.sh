@@ -34,8 +34,8 @@ RS2_6=fd00::12
 # The switch's namespace goes last: deleted first, it takes the veth peers
 # (the director's eth0) with it while the director's services still hold
 # routes through eth0, and the stock module then never lets go of them
-# ("unregister_netdevice: waiting for eth0 to become free", seen here
-# after the DR cases).
+# ("unregister_netdevice: waiting for eth0 to become free", seen twice
+# after dr.sh's stock phase; see case_switch_first there).
 lan_cleanup() {
 	nat_stop
 	printf 'netns del %s\n' c d r1 r2 sw | ip -force -batch - 2>/dev/null
