@@ -36,7 +36,9 @@ case_rr() {
 	check_eq "$ph: 2 connections per real server" "$RS1:80 2
 $RS2:80 2" "$(cat $R/$ph.rr-dests)"
 	# The connection listing, ports and timers masked.
-	wait_for "all in TIME_WAIT" 10 tw_count_is 4
+	# (Once in ~10 runs ours listed 3 entries here, one of r2's gone: the
+	# full listing, client ports and states included, says which.)
+	wait_for "all in TIME_WAIT" 10 tw_count_is 4 || diag "$(vs -Lnc)"
 	vs -Lnc | awk 'NR > 2 { print $1, $3, $5, $6 }' | sort >$R/$ph.rr-lnc
 	vs -Lnc | head -n2 >$R/$ph.rr-lnc-head
 	check_eq "$ph: 4 entries in TIME_WAIT" 4 "$(grep -c 'TIME_WAIT' $R/$ph.rr-lnc)"
