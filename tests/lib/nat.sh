@@ -51,6 +51,7 @@ links_up() {
 }
 
 nat_setup() {
+	local n
 	printf 'netns add %s\n' c d r1 r2 | ipb || return 1
 	ipb <<-EOF || return 1
 	link add veth-c netns c type veth peer name veth-dc netns d
@@ -77,22 +78,17 @@ nat_setup() {
 	link set veth-d1 up
 	link set veth-d2 up
 	EOF
-	ipb r1 <<-EOF || return 1
-	link set lo up
-	addr add $RS1/24 dev veth-r1
-	addr add $RS1_6/64 dev veth-r1 nodad
-	link set veth-r1 up
-	route add default via 10.0.2.1
-	route add ::/0 via fd00:2::1
-	EOF
-	ipb r2 <<-EOF || return 1
-	link set lo up
-	addr add $RS2/24 dev veth-r2
-	addr add $RS2_6/64 dev veth-r2 nodad
-	link set veth-r2 up
-	route add default via 10.0.3.1
-	route add ::/0 via fd00:3::1
-	EOF
+	# r1 on 10.0.2.0/24 and fd00:2::/64, r2 on 10.0.3.0/24 and fd00:3::/64.
+	for n in 1 2; do
+		ipb r$n <<-EOF || return 1
+		link set lo up
+		addr add 10.0.$((n + 1)).2/24 dev veth-r$n
+		addr add fd00:$((n + 1))::2/64 dev veth-r$n nodad
+		link set veth-r$n up
+		route add default via 10.0.$((n + 1)).1
+		route add ::/0 via fd00:$((n + 1))::1
+		EOF
+	done
 	ns d sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 	wait_for "links up" 10 links_up
 }
