@@ -5,14 +5,16 @@
  * Sends connections to the highest-weight destination until its active
  * connections exceed its weight, then overflows to the next highest (first
  * in list order on a tie); overloaded and weight-0 destinations never
- * qualify. The rule is ipvs_ovf_pick() in sched_conn_logic.h, run over the
- * RCU snapshot of include/ipvs/sched_snap.h: no lock on the scheduling path.
+ * qualify. The rule is ipvs_ovf_pick_sorted() in sched_conn_logic.h,
+ * walking the weight-ordered RCU snapshot of include/ipvs/sched_wsnap.h
+ * (ipvs_ovf_pick() over the list order if that could not be allocated): no
+ * lock on the scheduling path, and it stops at the first server with room.
  */
 #define pr_fmt(fmt) "IPVS: " fmt
 
 #include <linux/module.h>
 #include <ipvs/sched.h>
-#include <ipvs/sched_snap.h>
+#include <ipvs/sched_wsnap.h>
 #include "sched_conn_logic.h"
 
 static struct ipvs_dest *ipvs_ovf_schedule(struct ipvs_service *svc,
@@ -20,10 +22,15 @@ static struct ipvs_dest *ipvs_ovf_schedule(struct ipvs_service *svc,
 					   const struct sk_buff *skb,
 					   const struct ipvs_iphdr *iph)
 {
-	struct ipvs_snap *snap = ipvs_snap_get(st);
+	struct ipvs_snap *snap = ipvs_wsnap_get(st);
 	struct ipvs_dest *dest;
 
-	dest = ipvs_ovf_pick(snap->dests, snap->n);
+	if (snap) {
+		dest = ipvs_ovf_pick_sorted(snap->dests, snap->n);
+	} else {
+		snap = ipvs_snap_get(st);
+		dest = ipvs_ovf_pick(snap->dests, snap->n);
+	}
 	if (!dest)
 		ipvs_sched_err(svc, "no destination available");
 	return dest;
@@ -32,10 +39,11 @@ static struct ipvs_dest *ipvs_ovf_schedule(struct ipvs_service *svc,
 static struct ipvs_scheduler ipvs_ovf_scheduler = {
 	.name		= "ovf",
 	.owner		= THIS_MODULE,
-	.init_service	= ipvs_snap_init_service,
-	.done_service	= ipvs_snap_done_service,
-	.add_dest	= ipvs_snap_add_dest,
-	.del_dest	= ipvs_snap_del_dest,
+	.init_service	= ipvs_wsnap_init_service,
+	.done_service	= ipvs_wsnap_done_service,
+	.add_dest	= ipvs_wsnap_add_dest,
+	.del_dest	= ipvs_wsnap_del_dest,
+	.upd_dest	= ipvs_wsnap_upd_dest,
 	.schedule	= ipvs_ovf_schedule,
 };
 

@@ -296,6 +296,19 @@ static void test_sequences(int s)
 	good &= steps(&t, s, 10, true, trace);
 	ok(good, "deletes (one in place, without memory) follow the rule");
 
+	good = true;
+	shim_fail_allocs = 1;				/* edit without memory */
+	tedit(&t, c, 6);
+	shim_fail_allocs = 0;
+	good &= steps(&t, s, 10, true, trace);
+	shim_fail_allocs = 2;				/* delete, no memory at all */
+	tdel(&t, a);
+	shim_fail_allocs = 0;
+	good &= steps(&t, s, 10, true, trace);
+	tedit(&t, c, 2);				/* memory again */
+	good &= steps(&t, s, 10, true, trace);
+	ok(good, "fo/ovf: edits and deletes that cannot rebuild the weight order");
+
 	shim_fail_allocs = 1;				/* add without memory fails */
 	ok(!tadd(&t, "10.0.0.9", 80, 100), "add fails cleanly without memory");
 	shim_fail_allocs = 0;
