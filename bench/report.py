@@ -102,6 +102,8 @@ def markdown(cases):
            "| vs empty table / vs rr (stock, ours) | spread % (plain/stock/ours) |",
            "|---|---:|---:|---:|---:|---:|---:|---|---|"]
     for case, c in cases.items():
+        if case.startswith("sched_"):
+            continue	# the scheduler table below
         u = c["unit"]
         ve = c.get("vs_empty") or c.get("vs_rr")
         vs_empty = "%s, %s" % (fmt_ratio(ve.get("stock")), fmt_ratio(ve.get("ours"))) \
@@ -115,6 +117,35 @@ def markdown(cases):
             fmt_ratio(ratio(c["stock"], c["plain"])),
             fmt_ratio(ratio(c["ours"], c["plain"])),
             fmt_ratio(ratio(c["ours"], c["stock"])), vs_empty, spread))
+    return "\n".join(out) + "\n"
+
+
+def sched_markdown(cases):
+    """Scheduling cost: guest ns per new connection above rr with 2 servers
+    (an O(1) pick), per scheduler and real-server count, stock and ours."""
+    work = cases.get("sched_work", {}).get("plain")
+    names, sizes = [], []
+    for case in cases:
+        f = case.split("_")
+        if len(f) == 3 and f[0] == "sched" and f[2].isdigit():
+            if f[1] not in names:
+                names.append(f[1])
+            if int(f[2]) not in sizes:
+                sizes.append(int(f[2]))
+    if not work or not names:
+        return ""
+    sizes.sort()
+    base = cases.get("sched_rr_%d" % sizes[0], {})
+    out = ["| scheduler | " + " | ".join("stock %d | ours %d" % (n, n) for n in sizes) + " |",
+           "|---|" + "---:|---:|" * len(sizes)]
+    for name in names:
+        cells = []
+        for n in sizes:
+            c = cases.get("sched_%s_%d" % (name, n), {})
+            for p in ("stock", "ours"):
+                v, b = c.get(p), base.get(p)
+                cells.append("-" if v is None or b is None else "%+.0f" % ((v - b) / work))
+        out.append("| %s | %s |" % (name, " | ".join(cells)))
     return "\n".join(out) + "\n"
 
 
@@ -137,11 +168,20 @@ def main():
     with open(outdir + "/results.json", "w", encoding="utf-8") as f:
         json.dump({"cases": cases}, f, indent=1)
         f.write("\n")
+    sched = sched_markdown(cases)
+    if sched:
+        rr = sorted(int(c.split("_")[2]) for c in cases if c.startswith("sched_rr_"))
+        base = cases.get("sched_rr_%d" % rr[0], {}) if rr else {}
+        sched = ("\nScheduling (`sched_*`): guest ns per new connection above rr with %s "
+                 "servers (stock %s, ours %s for %d connections; plain routing %s):\n\n" %
+                 (rr[0] if rr else "?", fmt(base.get("stock"), "ns"),
+                  fmt(base.get("ours"), "ns"), cases["sched_work"]["plain"],
+                  fmt(cases.get("sched_base", {}).get("plain"), "ns")) + sched)
     with open(outdir + "/results.md", "w", encoding="utf-8") as f:
-        f.write(markdown(cases))
+        f.write(markdown(cases) + sched)
     with open(outdir + "/results.dat", "w", encoding="utf-8") as f:
         f.write(chart_data(cases))
-    sys.stdout.write(markdown(cases))
+    sys.stdout.write(markdown(cases) + sched)
 
 
 if __name__ == "__main__":
