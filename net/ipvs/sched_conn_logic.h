@@ -233,10 +233,11 @@ static inline struct ipvs_dest *ipvs_ovf_pick(struct ipvs_dest *const *dests,
  * fo and ovf over destinations sorted by decreasing weight, list order
  * among equals (sched_wsnap.h): the first one that qualifies is the one
  * the list scans above return, and from the first weight of 0 on nothing
- * can qualify. An overloaded destination reads as weight -1.
+ * can qualify. An overloaded destination reads as weight -1. ovf also
+ * wants room: no more active connections than the weight.
  */
-static inline struct ipvs_dest *ipvs_fo_pick_sorted(struct ipvs_dest *const *dests,
-						    unsigned int n)
+static inline struct ipvs_dest *ipvs_weight_walk(struct ipvs_dest *const *dests,
+						 unsigned int n, bool room)
 {
 	struct ipvs_dest *d;
 	unsigned int i;
@@ -245,30 +246,24 @@ static inline struct ipvs_dest *ipvs_fo_pick_sorted(struct ipvs_dest *const *des
 	for (i = 0; i < n; i++) {
 		d = READ_ONCE(dests[i]);
 		w = ipvs_d_sched_weight(d);
-		if (w > 0)
-			return d;
 		if (!w)
 			break;
+		if (w > 0 && (!room || ipvs_d_active(d) <= w))
+			return d;
 	}
 	return NULL;
+}
+
+static inline struct ipvs_dest *ipvs_fo_pick_sorted(struct ipvs_dest *const *dests,
+						    unsigned int n)
+{
+	return ipvs_weight_walk(dests, n, false);
 }
 
 static inline struct ipvs_dest *ipvs_ovf_pick_sorted(struct ipvs_dest *const *dests,
 						     unsigned int n)
 {
-	struct ipvs_dest *d;
-	unsigned int i;
-	int w;
-
-	for (i = 0; i < n; i++) {
-		d = READ_ONCE(dests[i]);
-		w = ipvs_d_sched_weight(d);
-		if (!w)
-			break;
-		if (w > 0 && ipvs_d_active(d) <= w)
-			return d;
-	}
-	return NULL;
+	return ipvs_weight_walk(dests, n, true);
 }
 
 /*
