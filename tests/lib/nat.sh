@@ -113,8 +113,8 @@ listening() {
 servers() {
 	local kind=$1 port=$2 proto=tcp
 	[ "$kind" = udp-server ] && proto=udp
-	bg r1 python3 "$NATTOOL" "$kind" r1 "$port"
-	bg r2 python3 "$NATTOOL" "$kind" r2 "$port"
+	bg r1 python3 -S "$NATTOOL" "$kind" r1 "$port"
+	bg r2 python3 -S "$NATTOOL" "$kind" r2 "$port"
 	wait_for "r1 $kind" 20 listening r1 $proto "$port" &&
 	wait_for "r2 $kind" 20 listening r2 $proto "$port"
 }
@@ -163,7 +163,7 @@ nat_add_clients() {
 # the one real server that answered them all, or "mixed:<names>".
 server_of() {
 	local names
-	names=$(ns c timeout 60 python3 "$NATTOOL" tcp-get "$@" | sort -u | tr '\n' ' ')
+	names=$(ns c timeout 60 python3 -S "$NATTOOL" tcp-get "$@" | sort -u | tr '\n' ' ')
 	names=${names% }
 	case $names in
 	*' '*|'') echo "mixed:$names" ;;

@@ -64,6 +64,7 @@ check_same() {
 	else
 		not_ok "$1"
 		diff -u "$2" "$3" | head -n 40 | sed 's/^/# /'
+		return 1
 	fi
 }
 

@@ -98,7 +98,7 @@ tun_setup() {
 	# any late segment of the server (e.g. the ACK of its retransmitted
 	# FIN on a slow machine) with a RST, which the director sees.
 	servers hold-server 80 || return 1
-	bg r1 python3 "$NATTOOL" udp-server r1 53
+	bg r1 python3 -S "$NATTOOL" udp-server r1 53
 	wait_for "udp server" 20 listening r1 udp 53
 }
 
@@ -147,7 +147,7 @@ case_tun() {
 	vs -a -t "$(svc $f 80)" -r "$(rs $rf 1 80)" $(tun_opts $kind)
 	vs -a -t "$(svc $f 80)" -r "$(rs $rf 2 80)" $(tun_opts $kind)
 	tcp0="$(tcp_snmp c OutRsts RetransSegs), r1 $(tcp_snmp r1 RetransSegs), r2 $(tcp_snmp r2 RetransSegs)"
-	seq=$(ns c timeout 60 python3 "$NATTOOL" tcp-get $vip 80 4 | tr '\n' ' ')
+	seq=$(ns c timeout 60 python3 -S "$NATTOOL" tcp-get $vip 80 4 | tr '\n' ' ')
 	echo "$seq" >"$R/$key.rr"
 	# Timing shows here: a retransmitted or reset handshake changes the
 	# connection states the director sees (client packets only).
@@ -165,7 +165,7 @@ case_tun() {
 
 	vs -A -u "$(svc $f 53)" -s rr
 	vs -a -u "$(svc $f 53)" -r "$(rs $rf 1 53)" $(tun_opts $kind)
-	out=$(ns c timeout 60 python3 "$NATTOOL" udp-ask $vip 53 50)
+	out=$(ns c timeout 60 python3 -S "$NATTOOL" udp-ask $vip 53 50)
 	check_eq "$tag: 50 UDP datagrams answered from the VIP" "sent 50 recv 50" \
 		"$(head -n1 <<<"$out")"
 
@@ -174,6 +174,7 @@ case_tun() {
 	lan_bulk "$tag" $f
 	vs -Ln >"$R/$key.ln"
 	stats_stable >"$R/$key.stats"
+	vs -Lnc | grep -F ':5001' >"$R/$key.bulk-conns"
 }
 
 # case_tun_pmtu PHASE KIND FAMILY: a 1400-byte route MTU from the director
@@ -203,12 +204,12 @@ case_tun_icmp() {
 	vs -C
 	vs -A -u "$(svc $f 53)" -s rr
 	vs -a -u "$(svc $f 53)" -r "$(rs $f 1 53)" $(tun_opts $kind)
-	who=$(ns c timeout 20 python3 "$ICMPERR" related $vip 53 1300)
+	who=$(ns c timeout 20 python3 -S "$ICMPERR" related $vip 53 1300)
 	check_eq "$ph $kind v$f: flow answered by r1" r1 "$who"
 	check "$ph $kind v$f: the ICMP error reached the real server (route MTU 1300)" \
 		wait_for "r1 pmtu" 10 test "$(rcache_mtu r1 $client)" = 1300
 	[ "$f" = 6 ] && return
-	out=$(ns c timeout 20 python3 "$ICMPERR" tunnel $vip 53 $DIR $RS1 $kind 1300 $TUNPORT |
+	out=$(ns c timeout 20 python3 -S "$ICMPERR" tunnel $vip 53 $DIR $RS1 $kind 1300 $TUNPORT |
 		tail -n1)
 	echo "$out" >"$R/$ph.$kind.icmp-relay"
 	diag "$ph $kind: path MTU learned from the relayed error: $out"
@@ -229,7 +230,9 @@ tun_compare() {
 		check_same "stock and ours $kind $k: ipvsadm -Ln" "$R/stock.$kind.$k.ln" \
 			"$R/ours.$kind.$k.ln"
 		check_same "stock and ours $kind $k: ipvsadm -Ln --stats (UDP exact, TCP conns)" \
-			"$R/stock.$kind.$k.stats" "$R/ours.$kind.$k.stats"
+			"$R/stock.$kind.$k.stats" "$R/ours.$kind.$k.stats" ||
+			diag "bulk connection entries, stock then ours:" \
+			"$(cat "$R/stock.$kind.$k.bulk-conns" "$R/ours.$kind.$k.bulk-conns")"
 		check_same "stock and ours $kind $k: ipvsadm -Lnc (ports, timers masked)" \
 			"$R/stock.$kind.$k.lnc" "$R/ours.$kind.$k.lnc"
 	done

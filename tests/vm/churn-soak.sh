@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-time: 200 (rough seconds, only for tests/run-all to start the longest files first)
+# vm-smp: 2 (two CPUs: packets and configuration changes race for real)
 #
 # Churn soak (issue 7), stock module then ours: clients connect without
 # pause to two NAT services for TEST_SOAK_SECS seconds per module (default
@@ -58,7 +59,7 @@ churn() {
 		7) [ $s81 = 1 ] && vs -Z -t $VIP:81 ;;
 		esac
 		n=$((n + 1))
-		sleep 0.3
+		nap 0.3
 	done
 	echo $n >$R/ops
 }
@@ -97,9 +98,9 @@ soak() {
 
 	churn &
 	cpid=$!
-	ns c python3 "$NATTOOL" tcp-loop $VIP 80 "$SECS" >$R/c80 2>&1 &
+	ns c python3 -S "$NATTOOL" tcp-loop $VIP 80 "$SECS" >$R/c80 2>&1 &
 	c80=$!
-	ns c python3 "$NATTOOL" tcp-loop $VIP 81 "$SECS" >$R/c81 2>&1 &
+	ns c python3 -S "$NATTOOL" tcp-loop $VIP 81 "$SECS" >$R/c81 2>&1 &
 	c81=$!
 	wait $c80 $c81
 	touch $R/stop

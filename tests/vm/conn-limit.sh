@@ -35,7 +35,7 @@ inpkts_above() {
 }
 
 flows() {
-	ns c timeout 30 python3 "$NATTOOL" udp-flows $VIP 53 "$1"
+	ns c timeout 30 python3 -S "$NATTOOL" udp-flows $VIP 53 "$1"
 }
 
 ipvs_phase ours || { not_ok "load our module"; tap_done; exit; }
@@ -51,7 +51,7 @@ ns d sysctl -qw net.ipv4.vs.conn_max=100
 check_eq "conn_max reads back 100" 100 "$(vsctl conn_max)"
 
 # A long-lived flow first (one socket, one entry), kept through the test.
-ns c python3 "$NATTOOL" udp-send $VIP 53 10000 >/dev/null &
+ns c python3 -S "$NATTOOL" udp-send $VIP 53 10000 >/dev/null &
 sender=$!
 check "the long-lived flow is in the table" wait_for "first entry" 10 count_is 1
 

@@ -27,12 +27,12 @@ case_rr() {
 	vip=$VIP; [ "$f" = 6 ] && vip=$VIP6
 	lan_cleanup; lan_setup || { not_ok "$ph v$f: setup"; return; }
 	servers tcp-server 80
-	bg r1 python3 "$NATTOOL" udp-server r1 53
-	bg r2 python3 "$NATTOOL" udp-server r2 53
+	bg r1 python3 -S "$NATTOOL" udp-server r1 53
+	bg r2 python3 -S "$NATTOOL" udp-server r2 53
 	vs -A -t "$(svc $f 80)" -s rr
 	vs -a -t "$(svc $f 80)" -r "$(rs $f 1 80)" -g
 	vs -a -t "$(svc $f 80)" -r "$(rs $f 2 80)" -g
-	seq=$(ns c timeout 60 python3 "$NATTOOL" tcp-get $vip 80 4 | tr '\n' ' ')
+	seq=$(ns c timeout 60 python3 -S "$NATTOOL" tcp-get $vip 80 4 | tr '\n' ' ')
 	echo "$seq" >$R/$ph.v$f.rr
 	check "$ph v$f: DR rr alternates over 4 requests ($seq)" \
 		bash -c "echo '$seq' | grep -Eq '^(r1 r2 r1 r2|r2 r1 r2 r1) $'"
@@ -46,7 +46,7 @@ case_rr() {
 	vs -A -u "$(svc $f 53)" -s rr
 	vs -a -u "$(svc $f 53)" -r "$(rs $f 1 53)" -g
 	vs -a -u "$(svc $f 53)" -r "$(rs $f 2 53)" -g
-	out=$(ns c timeout 60 python3 "$NATTOOL" udp-ask $vip 53 50)
+	out=$(ns c timeout 60 python3 -S "$NATTOOL" udp-ask $vip 53 50)
 	check_eq "$ph v$f: 50 UDP datagrams answered from the VIP" "sent 50 recv 50" \
 		"$(head -n1 <<<"$out")"
 	check "$ph v$f: UDP 50 packets in" wait_for inpkts 10 stat_is "$(svc $f 53)" 2 50
@@ -77,12 +77,12 @@ case_local() {
 	local ph=$1 f=$2 vip dir
 	vip=$VIP dir=$DIR; [ "$f" = 6 ] && { vip=$VIP6; dir="[$DIR6]"; }
 	lan_cleanup; lan_setup || { not_ok "$ph v$f: setup"; return; }
-	bg d python3 "$NATTOOL" tcp-server d 8080
+	bg d python3 -S "$NATTOOL" tcp-server d 8080
 	wait_for "d server" 20 listening d tcp 8080
 	vs -A -t "$(svc $f 8080)" -s rr
 	vs -a -t "$(svc $f 8080)" -r "$dir:8080" -g
 	check_eq "$ph v$f: real server on the director answers" "d d" \
-		"$(ns c timeout 30 python3 "$NATTOOL" tcp-get $vip 8080 2 | tr '\n' ' ' | sed 's/ $//')"
+		"$(ns c timeout 30 python3 -S "$NATTOOL" tcp-get $vip 8080 2 | tr '\n' ' ' | sed 's/ $//')"
 }
 
 # A router on the way back to us reports "too big" about a reply; it is
@@ -91,11 +91,11 @@ case_icmp() {
 	local ph=$1 f=$2 vip client who
 	vip=$VIP client=$CLI; [ "$f" = 6 ] && { vip=$VIP6; client=$CLI6; }
 	lan_cleanup; lan_setup || { not_ok "$ph v$f: setup"; return; }
-	bg r1 python3 "$NATTOOL" udp-server r1 53
+	bg r1 python3 -S "$NATTOOL" udp-server r1 53
 	wait_for "udp server" 20 listening r1 udp 53
 	vs -A -u "$(svc $f 53)" -s rr
 	vs -a -u "$(svc $f 53)" -r "$(rs $f 1 53)" -g
-	who=$(ns c timeout 20 python3 "$ICMPERR" related $vip 53 1300)
+	who=$(ns c timeout 20 python3 -S "$ICMPERR" related $vip 53 1300)
 	check_eq "$ph v$f: flow answered by r1" r1 "$who"
 	check "$ph v$f: the ICMP error reached the real server (route MTU 1300)" \
 		wait_for "r1 pmtu" 10 test "$(rcache_mtu r1 $client)" = 1300
@@ -129,8 +129,8 @@ case_switch_first() {
 		vs -a -t "$(svc $f 80)" -r "$(rs $f 1 80)" -g
 		vs -a -t "$(svc $f 80)" -r "$(rs $f 2 80)" -g
 	done
-	seq=$(ns c timeout 60 python3 "$NATTOOL" tcp-get $VIP 80 2 | tr '\n' ' ')
-	seq+=$(ns c timeout 60 python3 "$NATTOOL" tcp-get $VIP6 80 2 | tr '\n' ' ')
+	seq=$(ns c timeout 60 python3 -S "$NATTOOL" tcp-get $VIP 80 2 | tr '\n' ' ')
+	seq+=$(ns c timeout 60 python3 -S "$NATTOOL" tcp-get $VIP6 80 2 | tr '\n' ' ')
 	check "$ph: DR v4 and v6 rr answered before the switch goes ($seq)" \
 		bash -c "echo '$seq' | grep -Eq '^((r1 r2|r2 r1) ){2}$'"
 	ip netns del sw

@@ -24,8 +24,8 @@ mkdir -p $R
 
 # Name servers on both ports of both real servers.
 two_port_servers() {
-	bg r1 python3 "$NATTOOL" tcp-server r1-443 443
-	bg r2 python3 "$NATTOOL" tcp-server r2-443 443
+	bg r1 python3 -S "$NATTOOL" tcp-server r1-443 443
+	bg r2 python3 -S "$NATTOOL" tcp-server r2-443 443
 	servers tcp-server 80 &&
 	wait_for "r1 443" 20 listening r1 tcp 443 &&
 	wait_for "r2 443" 20 listening r2 tcp 443
@@ -48,7 +48,7 @@ marks() {
 
 # hist HOST PORT N [SRC]: "name count" lines of N connections.
 hist() {
-	ns c timeout 60 python3 "$NATTOOL" tcp-get "$@" | sort | uniq -c |
+	ns c timeout 60 python3 -S "$NATTOOL" tcp-get "$@" | sort | uniq -c |
 		awk '{ print $2, $1 }' | tr '\n' ' '
 }
 

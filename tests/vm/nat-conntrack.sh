@@ -34,8 +34,8 @@ setup() {
 		}
 	}
 	EOF
-	bg r1 python3 "$NATTOOL" peer-server r1 80
-	bg r2 python3 "$NATTOOL" peer-server r2 80
+	bg r1 python3 -S "$NATTOOL" peer-server r1 80
+	bg r2 python3 -S "$NATTOOL" peer-server r2 80
 	wait_for "r1 server" 20 listening r1 tcp 80 &&
 		wait_for "r2 server" 20 listening r2 tcp 80 || return 1
 	vs -A -t $VIP:80 -s rr
@@ -56,7 +56,7 @@ ct_lines() {
 
 # get HOST PORT N [SPORT]: the answers, in order, ';'-separated.
 get() {
-	ns c timeout 60 python3 "$NATTOOL" tcp-get "$@" | tr '\n' ';'
+	ns c timeout 60 python3 -S "$NATTOOL" tcp-get "$@" | tr '\n' ';'
 }
 
 # sorted ANSWERS: the same answers, sorted (rr's first pick is the
@@ -111,11 +111,11 @@ case_on() {
 case_udp() {
 	local ph=$1 out
 	setup 1 || { not_ok "$ph: setup"; return; }
-	bg r1 python3 "$NATTOOL" udp-server r1 53
+	bg r1 python3 -S "$NATTOOL" udp-server r1 53
 	wait_for "r1 udp" 20 listening r1 udp 53
 	vs -A -u $VIP:53 -s rr
 	vs -a -u $VIP:53 -r $RS1:53 -m
-	out=$(ns c timeout 60 python3 "$NATTOOL" udp-ask $VIP 53 20 | head -n1)
+	out=$(ns c timeout 60 python3 -S "$NATTOOL" udp-ask $VIP 53 20 | head -n1)
 	check_eq "$ph: conntrack=1 UDP: 20 of 20 answered" "sent 20 recv 20" "$out"
 	ct_lines "dport=53 " >$R/$ph.ctu
 	check_eq "$ph: conntrack=1 UDP: one entry, reply from r1 to the director" 1 \
@@ -124,11 +124,11 @@ case_udp() {
 	# One-packet scheduling keeps no IPVS entry; every datagram of one
 	# socket must still reach the server, however conntrack files them.
 	: >$R/ops.log
-	bg r2 python3 "$NATTOOL" udp-log r2 54 $R/ops.log
+	bg r2 python3 -S "$NATTOOL" udp-log r2 54 $R/ops.log
 	wait_for "r2 udp-log" 20 listening r2 udp 54
 	vs -A -u $VIP:54 -s rr -o
 	vs -a -u $VIP:54 -r $RS2:54 -m
-	ns c timeout 60 python3 "$NATTOOL" udp-send $VIP 54 20 >/dev/null
+	ns c timeout 60 python3 -S "$NATTOOL" udp-send $VIP 54 20 >/dev/null
 	check "$ph: conntrack=1 one-packet UDP: 20 datagrams from one socket delivered" \
 		wait_for "20 logged" 20 ops_logged 20
 	check_eq "$ph: conntrack=1 one-packet UDP: no connection entry kept" 0 \

@@ -28,7 +28,7 @@ case_tcp6() {
 	vs -A -t [$VIP6]:80 -s rr
 	vs -a -t [$VIP6]:80 -r [$RS1_6]:80 -m
 	vs -a -t [$VIP6]:80 -r [$RS2_6]:80 -m
-	seq=$(ns c timeout 60 python3 "$NATTOOL" tcp-get $VIP6 80 4 | tr '\n' ' ')
+	seq=$(ns c timeout 60 python3 -S "$NATTOOL" tcp-get $VIP6 80 4 | tr '\n' ' ')
 	echo "$seq" >$R/$ph.rr
 	check "$ph: IPv6 rr alternates ($seq)" \
 		bash -c "echo '$seq' | grep -Eq '^(r1 r2 r1 r2|r2 r1 r2 r1) $'"
@@ -57,18 +57,18 @@ case_udp6() {
 	vs -A -u [$VIP6]:53 -s rr
 	vs -a -u [$VIP6]:53 -r [$RS1_6]:53 -m
 	vs -a -u [$VIP6]:53 -r [$RS2_6]:53 -m
-	out=$(ns c timeout 120 python3 "$NATTOOL" udp-ask $VIP6 53 300)
+	out=$(ns c timeout 120 python3 -S "$NATTOOL" udp-ask $VIP6 53 300)
 	check_eq "$ph: IPv6 300 UDP datagrams answered" "sent 300 recv 300" "$(head -n1 <<<"$out")"
 	check "$ph: IPv6 counters: 300 packets in" wait_for inpkts 10 stat_is "[$VIP6]:53" 2 300
 	check "$ph: IPv6 counters: 300 packets out" wait_for outpkts 10 stat_is "[$VIP6]:53" 3 300
 	vs -Ln --stats --exact >$R/$ph.stats
-	out=$(ns c timeout 60 python3 "$NATTOOL" udp-ask $VIP6 53 5 20000)
+	out=$(ns c timeout 60 python3 -S "$NATTOOL" udp-ask $VIP6 53 5 20000)
 	check_eq "$ph: IPv6 20 KB datagrams (fragmented) answered" "sent 5 recv 5" \
 		"$(head -n1 <<<"$out")"
 	vs -A -u [$VIP6]:9999 -s rr
 	vs -a -u [$VIP6]:9999 -r [$RS1_6]:9999 -m
 	check_eq "$ph: ICMPv6 port unreachable reaches the client" refused \
-		"$(ns c timeout 20 python3 "$NATTOOL" udp-refused $VIP6 9999)"
+		"$(ns c timeout 20 python3 -S "$NATTOOL" udp-refused $VIP6 9999)"
 }
 
 for ph in stock ours; do

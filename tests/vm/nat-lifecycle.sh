@@ -28,7 +28,7 @@ case_coexist() {
 	vs -A -t $VIP:80 -s rr
 	vs -a -t $VIP:80 -r $RS1:80 -m
 	vs -a -t $VIP:80 -r $RS2:80 -m
-	seq=$(ns c timeout 60 python3 "$NATTOOL" tcp-get $VIP 80 4 | tr '\n' ' ')
+	seq=$(ns c timeout 60 python3 -S "$NATTOOL" tcp-get $VIP 80 4 | tr '\n' ' ')
 	check "$ph: with conntrack + MASQUERADE: rr alternates ($seq)" \
 		bash -c "echo '$seq' | grep -Eq '^(r1 r2 r1 r2|r2 r1 r2 r1) $'"
 	[ -f $f ] || head -c 5000000 /dev/urandom >$f
@@ -44,7 +44,7 @@ case_coexist() {
 	servers udp-server 53
 	vs -A -u $VIP:53 -s rr
 	vs -a -u $VIP:53 -r $RS1:53 -m
-	out=$(ns c timeout 60 python3 "$NATTOOL" udp-ask $VIP 53 100)
+	out=$(ns c timeout 60 python3 -S "$NATTOOL" udp-ask $VIP 53 100)
 	check_eq "$ph: with conntrack + MASQUERADE: UDP answered" "sent 100 recv 100" \
 		"$(head -n1 <<<"$out")"
 }
@@ -67,7 +67,7 @@ case_rmmod() {
 	wait_for "sinks" 20 listening r2 tcp 5001
 	ns c timeout 60 socat -u /dev/zero TCP:$VIP:5001 2>/dev/null &
 	tcp_pid=$!
-	ns c timeout 60 python3 "$NATTOOL" udp-ask $VIP 53 100000 >/dev/null 2>&1 &
+	ns c timeout 60 python3 -S "$NATTOOL" udp-ask $VIP 53 100000 >/dev/null 2>&1 &
 	udp_pid=$!
 	check "$ph: traffic flows" wait_for "bytes" 30 bytes_flowing
 	# The stock module pins its scheduler modules while services use them.

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-time: 115 (rough seconds, only for tests/run-all to start the longest files first)
+# vm-smp: 2 (two CPUs, so connection-table writers can run concurrently)
 #
 # 10,000 concurrent TCP connections held open through the director, then
 # reset by the client: every one is scheduled, counted and listed while
@@ -59,7 +60,7 @@ case_scale() {
 	vs -a -t $VIP:80 -r $RS1:80 -m
 	vs -a -t $VIP:80 -r $RS2:80 -m
 	rm -f $R/$ph.hold
-	ns c python3 "$NATTOOL" hold $VIP 80 $N 15 >$R/$ph.hold &
+	ns c python3 -S "$NATTOOL" hold $VIP 80 $N 15 >$R/$ph.hold &
 	pid=$!
 	wait_for "connections established" 300 grep -q established $R/$ph.hold
 	check_eq "$ph: $N connections established and served" "established $N named $N" \

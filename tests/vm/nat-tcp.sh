@@ -31,7 +31,7 @@ case_rr() {
 	vs -A -t $VIP:80 -s rr
 	vs -a -t $VIP:80 -r $RS1:80 -m
 	vs -a -t $VIP:80 -r $RS2:80 -m
-	seq=$(ns c timeout 60 python3 "$NATTOOL" tcp-get $VIP 80 4 | tr '\n' ' ')
+	seq=$(ns c timeout 60 python3 -S "$NATTOOL" tcp-get $VIP 80 4 | tr '\n' ' ')
 	echo "$seq" >$R/$ph.rr
 	check "$ph: rr alternates over 4 requests ($seq)" \
 		bash -c "echo '$seq' | grep -Eq '^(r1 r2 r1 r2|r2 r1 r2 r1) $'"
@@ -67,7 +67,7 @@ case_local() {
 	vs -A -t $VIP:80 -s rr
 	vs -a -t $VIP:80 -r $RS1:80 -m
 	vs -a -t $VIP:80 -r $RS2:80 -m
-	seq=$(ns d timeout 60 python3 "$NATTOOL" tcp-get $VIP 80 4 | tr '\n' ' ')
+	seq=$(ns d timeout 60 python3 -S "$NATTOOL" tcp-get $VIP 80 4 | tr '\n' ' ')
 	echo "$seq" >$R/$ph.local
 	check "$ph: local client: rr alternates ($seq)" \
 		bash -c "echo '$seq' | grep -Eq '^(r1 r2 r1 r2|r2 r1 r2 r1) $'"
@@ -81,7 +81,7 @@ case_wrr() {
 	vs -A -t $VIP:80 -s wrr
 	vs -a -t $VIP:80 -r $RS1:80 -m -w 2
 	vs -a -t $VIP:80 -r $RS2:80 -m -w 1
-	ns c timeout 300 python3 "$NATTOOL" tcp-get $VIP 80 99 | sort | uniq -c |
+	ns c timeout 300 python3 -S "$NATTOOL" tcp-get $VIP 80 99 | sort | uniq -c |
 		awk '{ print $2, $1 }' >$R/$ph.wrr
 	check_eq "$ph: wrr 2:1 over 99 requests" "r1 66
 r2 33" "$(cat $R/$ph.wrr)"
@@ -143,13 +143,13 @@ case_quiesce() {
 	vs -a -t $VIP:80 -r $RS1:80 -m
 	vs -a -t $VIP:80 -r $RS2:80 -m
 	rm -f /tmp/nat-go
-	ns c timeout 60 python3 "$NATTOOL" hold-echo $VIP 80 /tmp/nat-go >$R/$ph.q-held &
+	ns c timeout 60 python3 -S "$NATTOOL" hold-echo $VIP 80 /tmp/nat-go >$R/$ph.q-held &
 	local pid=$!
 	wait_for "held connection" 20 test -s $R/$ph.q-held
 	first=$(head -n1 $R/$ph.q-held)
 	if [ "$first" = r1 ]; then other=r2; rs=$RS1; else other=r1; rs=$RS2; fi
 	vs -e -t $VIP:80 -r $rs:80 -m -w 0
-	names=$(ns c timeout 60 python3 "$NATTOOL" tcp-get $VIP 80 4 | sort -u)
+	names=$(ns c timeout 60 python3 -S "$NATTOOL" tcp-get $VIP 80 4 | sort -u)
 	check_eq "$ph: weight 0: new connections avoid $first" "$other" "$names"
 	touch /tmp/nat-go
 	wait $pid
@@ -169,7 +169,7 @@ case_delete() {
 	vs -a -t $VIP:80 -r $RS1:80 -m
 	vs -a -t $VIP:80 -r $RS2:80 -m
 	rm -f /tmp/nat-go
-	ns c timeout 60 python3 "$NATTOOL" hold-echo $VIP 80 /tmp/nat-go >$R/$ph.d$mode &
+	ns c timeout 60 python3 -S "$NATTOOL" hold-echo $VIP 80 /tmp/nat-go >$R/$ph.d$mode &
 	local pid=$!
 	wait_for "held connection" 20 test -s $R/$ph.d$mode
 	first=$(head -n1 $R/$ph.d$mode)
@@ -182,7 +182,7 @@ case_delete() {
 	check_eq "$ph: delete with live connection, expire_nodest_conn=$mode" "$expect" \
 		"$(tail -n1 $R/$ph.d$mode)"
 	check_eq "$ph: the other server still serves" 1 \
-		"$(ns c timeout 30 python3 "$NATTOOL" tcp-get $VIP 80 2 | sort -u | wc -l)"
+		"$(ns c timeout 30 python3 -S "$NATTOOL" tcp-get $VIP 80 2 | sort -u | wc -l)"
 }
 
 for ph in stock ours; do

@@ -29,7 +29,7 @@ case_udp() {
 	vs -A -u $VIP:53 -s rr
 	vs -a -u $VIP:53 -r $RS1:53 -m
 	vs -a -u $VIP:53 -r $RS2:53 -m
-	out=$(ns c timeout 120 python3 "$NATTOOL" udp-ask $VIP 53 1000)
+	out=$(ns c timeout 120 python3 -S "$NATTOOL" udp-ask $VIP 53 1000)
 	check_eq "$ph: 1000 UDP datagrams answered" "sent 1000 recv 1000" "$(head -n1 <<<"$out")"
 	# One socket is one connection: one server got all of them.
 	check_eq "$ph: one connection, one server" 1 "$(tail -n +2 <<<"$out" | wc -l)"
@@ -43,7 +43,7 @@ case_udp() {
 	vs -Lnc | awk 'NR > 2 { print $1, $3, $5, $6 }' >$R/$ph.lnc
 
 	# 20 KB datagrams: fragmented by the client, by the server.
-	out=$(ns c timeout 60 python3 "$NATTOOL" udp-ask $VIP 53 5 20000)
+	out=$(ns c timeout 60 python3 -S "$NATTOOL" udp-ask $VIP 53 5 20000)
 	check_eq "$ph: 20 KB datagrams (fragmented) answered" "sent 5 recv 5" \
 		"$(head -n1 <<<"$out")"
 
@@ -69,7 +69,7 @@ case_rate() {
 	servers udp-server 53
 	vs -A -u $VIP:53 -s rr
 	vs -a -u $VIP:53 -r $RS1:53 -m
-	ns c timeout 60 python3 "$NATTOOL" udp-ask $VIP 53 20000 >/dev/null &
+	ns c timeout 60 python3 -S "$NATTOOL" udp-ask $VIP 53 20000 >/dev/null &
 	pid=$!
 	check "$ph: --rate shows incoming packets per second" wait_for inpps 20 \
 		rate_field_positive $VIP:53 2
@@ -86,11 +86,11 @@ case_icmp() {
 	vs -A -u $VIP:9999 -s rr
 	vs -a -u $VIP:9999 -r $RS1:9999 -m
 	check_eq "$ph: ICMP port unreachable reaches the client" refused \
-		"$(ns c timeout 20 python3 "$NATTOOL" udp-refused $VIP 9999)"
+		"$(ns c timeout 20 python3 -S "$NATTOOL" udp-refused $VIP 9999)"
 	# No real server at all: the director itself answers unreachable.
 	vs -A -u $VIP:9998 -s rr
 	check_eq "$ph: no real server: port unreachable" refused \
-		"$(ns c timeout 20 python3 "$NATTOOL" udp-refused $VIP 9998)"
+		"$(ns c timeout 20 python3 -S "$NATTOOL" udp-refused $VIP 9998)"
 }
 
 # The director is a forwarding hop for NAT, as upstream: the TTL goes down
@@ -102,9 +102,9 @@ case_ttl() {
 	vs -A -u $VIP:53 -s rr
 	vs -a -u $VIP:53 -r $RS1:53 -m
 	check_eq "$ph: TTL 1: time exceeded from the director" expired \
-		"$(ns c timeout 20 python3 "$NATTOOL" udp-ttl $VIP 53 1)"
+		"$(ns c timeout 20 python3 -S "$NATTOOL" udp-ttl $VIP 53 1)"
 	check_eq "$ph: TTL 2: answered" answered \
-		"$(ns c timeout 20 python3 "$NATTOOL" udp-ttl $VIP 53 2)"
+		"$(ns c timeout 20 python3 -S "$NATTOOL" udp-ttl $VIP 53 2)"
 }
 
 for ph in stock ours; do

@@ -34,13 +34,13 @@ per_server() {
 send() {
 	: >$R/r1.log
 	: >$R/r2.log
-	ns c timeout 60 python3 "$NATTOOL" udp-send $VIP "$2" "$1" >/dev/null
+	ns c timeout 60 python3 -S "$NATTOOL" udp-send $VIP "$2" "$1" >/dev/null
 	wait_for "$1 datagrams logged" 20 logged "$1"
 }
 
 log_servers() {
-	bg r1 python3 "$NATTOOL" udp-log r1 "$1" $R/r1.log
-	bg r2 python3 "$NATTOOL" udp-log r2 "$1" $R/r2.log
+	bg r1 python3 -S "$NATTOOL" udp-log r1 "$1" $R/r1.log
+	bg r2 python3 -S "$NATTOOL" udp-log r2 "$1" $R/r2.log
 	wait_for "r1 udp-log" 20 listening r1 udp "$1" &&
 	wait_for "r2 udp-log" 20 listening r2 udp "$1"
 }

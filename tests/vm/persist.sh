@@ -102,20 +102,20 @@ case_udp() {
 	vs -a -u $VIP:53 -r $RS1:53 -m
 	vs -a -u $VIP:53 -r $RS2:53 -m
 
-	out=$(ns c timeout 30 python3 "$NATTOOL" udp-ask $VIP 53 5 0 $CL1)
+	out=$(ns c timeout 30 python3 -S "$NATTOOL" udp-ask $VIP 53 5 0 $CL1)
 	s1=$(awk 'NR == 2 && $2 == 5 { print $1 }' <<<"$out")
 	check "$ph udp: 5 datagrams answered by one server ($s1)" is_server "$s1"
 	check_eq "$ph udp: an answered template is ASSURED" "UDP ASSURED $CL1:0 $VIP:53" \
 		"$(templates | cut -d' ' -f1-4)"
 	check "$ph udp: the template expires after the timeout" wait_for "template gone" 20 \
 		no_templates
-	out=$(ns c timeout 30 python3 "$NATTOOL" udp-ask $VIP 53 5 0 $CL1)
+	out=$(ns c timeout 30 python3 -S "$NATTOOL" udp-ask $VIP 53 5 0 $CL1)
 	s2=$(awk 'NR == 2 && $2 == 5 { print $1 }' <<<"$out")
 	check_eq "$ph udp: after expiry the client is scheduled afresh" "$(other "$s1")" "$s2"
 
 	# A connection outliving the persistence timeout keeps its template.
 	vs --set 0 0 30
-	ns c timeout 30 python3 "$NATTOOL" udp-ask $VIP 53 1 0 $CL3 >/dev/null
+	ns c timeout 30 python3 -S "$NATTOOL" udp-ask $VIP 53 1 0 $CL3 >/dev/null
 	check "$ph udp: a template with a live connection is re-armed for 60 s" \
 		wait_for "template re-armed" 15 tmpl_rearmed $CL3:0
 }

@@ -58,8 +58,8 @@ setup() {
 	}
 	NFT
 	servers tcp-server 80 && servers udp-server 53 || return 1
-	bg r1 python3 "$NATTOOL" sctp-server r1 9 $RS1
-	bg r2 python3 "$NATTOOL" sctp-server r2 9 $RS2
+	bg r1 python3 -S "$NATTOOL" sctp-server r1 9 $RS1
+	bg r2 python3 -S "$NATTOOL" sctp-server r2 9 $RS2
 	wait_for "r1 sctp" 20 listening r1 sctp 9 && wait_for "r2 sctp" 20 listening r2 sctp 9 ||
 		return 1
 	local s
@@ -83,7 +83,7 @@ setup() {
 # or "failed" if any connection got no name.
 names() {
 	local out
-	out=$(ns c timeout 60 python3 "$NATTOOL" tcp-get "$1" "$2" "$3" 2>/dev/null)
+	out=$(ns c timeout 60 python3 -S "$NATTOOL" tcp-get "$1" "$2" "$3" 2>/dev/null)
 	if [ "$(grep -cxE 'r1|r2' <<<"$out")" != "$3" ]; then
 		echo failed
 	else
@@ -92,7 +92,7 @@ names() {
 }
 
 udp_ok() {
-	ns c timeout 60 python3 "$NATTOOL" udp-ask "$1" "$2" "$3" | head -n1
+	ns c timeout 60 python3 -S "$NATTOOL" udp-ask "$1" "$2" "$3" | head -n1
 }
 
 # ops_conns_grow BEFORE N: the one-packet service scheduled N more
@@ -107,11 +107,11 @@ legit() {
 	check_eq "$t: NAT TCP, both servers" "r1 r2" "$(names $VIP 80 4)"
 	check_eq "$t: NAT UDP" "sent 20 recv 20" "$(udp_ok $VIP 53 20)"
 	check_eq "$t: NAT SCTP, data echoed" "r1 ok r2 ok" \
-		"$(ns c timeout 60 python3 "$NATTOOL" sctp-get $VIP 9 2 2000 | sort | tr '\n' ' ' |
+		"$(ns c timeout 60 python3 -S "$NATTOOL" sctp-get $VIP 9 2 2000 | sort | tr '\n' ' ' |
 		   sed 's/ $//')"
 	local c0
 	c0=$(stat_field $VIP:54 1)
-	ns c timeout 60 python3 "$NATTOOL" udp-send $VIP 54 10 >/dev/null
+	ns c timeout 60 python3 -S "$NATTOOL" udp-send $VIP 54 10 >/dev/null
 	check "$t: one-packet UDP, 10 datagrams scheduled" \
 		wait_for "ops conns" 10 ops_conns_grow "$c0" 10
 	check "$t: persistent TCP sticks to one server" \
@@ -136,17 +136,17 @@ fuzz() {
 	local ph=$1 dmac dmac1 dmac2 o=/tmp/pkt-fuzz.$1 w=/tmp/pkt-fuzz.$1.during
 	dmac=$(mac d veth-dc) dmac1=$(mac d veth-d1) dmac2=$(mac d veth-d2)
 	# Legitimate connections keep going while the storm runs.
-	ns c python3 "$NATTOOL" tcp-get $VIP 80 40 >$w 2>&1 &
+	ns c python3 -S "$NATTOOL" tcp-get $VIP 80 40 >$w 2>&1 &
 	local during=$! t0=$SECONDS
-	ns c timeout 600 python3 "$FUZZ" veth-c "$dmac" $SEED $N \
+	ns c timeout 600 python3 -S "$FUZZ" veth-c "$dmac" $SEED $N \
 		tcp/$CL/0/$VIP/80 udp/$CL/0/$VIP/53 sctp/$CL/0/$VIP/9 udp/$CL/0/$VIP/54 \
 		tcp/$CL/0/$VIP/443 tcp/$CL/0/$VIP/8080 tcp/$CL/0/$VIP_DR/80 \
 		tcp/$CL/0/$VIP_TUN/80 tcp/$CL6/0/$VIP6/80 udp/$CL6/0/$VIP6/53 \
 		sctp/$CL6/0/$VIP6/9 >$o.c 2>&1
-	ns r1 timeout 600 python3 "$FUZZ" veth-r1 "$dmac1" $((SEED + 1)) $((N / 4)) \
+	ns r1 timeout 600 python3 -S "$FUZZ" veth-r1 "$dmac1" $((SEED + 1)) $((N / 4)) \
 		tcp/$RS1/80/$CL/0 udp/$RS1/53/$CL/0 sctp/$RS1/9/$CL/0 \
 		tcp/$RS1_6/80/$CL6/0 udp/$RS1_6/53/$CL6/0 >$o.r1 2>&1
-	ns r2 timeout 600 python3 "$FUZZ" veth-r2 "$dmac2" $((SEED + 2)) $((N / 4)) \
+	ns r2 timeout 600 python3 -S "$FUZZ" veth-r2 "$dmac2" $((SEED + 2)) $((N / 4)) \
 		tcp/$RS2/80/$CL/0 udp/$RS2/53/$CL/0 tcp/$VIP_TUN/80/$CL/0 >$o.r2 2>&1
 	wait $during
 	diag "$ph: client $(cat $o.c), r1 $(cat $o.r1), r2 $(cat $o.r2), in $((SECONDS - t0)) s"

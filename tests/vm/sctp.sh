@@ -55,9 +55,9 @@ case_sctp() {
 	# The watchers run until the associations are done (stop file).
 	local w1 w2 h stop=$R/$ph.$v.stop
 	rm -f $stop
-	ns r1 timeout 90 python3 "$NATTOOL" sctp-crc veth-r1 80 $a1 $stop >$R/$ph.$v.crc-r1 &
+	ns r1 timeout 90 python3 -S "$NATTOOL" sctp-crc veth-r1 80 $a1 $stop >$R/$ph.$v.crc-r1 &
 	w1=$!
-	ns c timeout 90 python3 "$NATTOOL" sctp-crc veth-c 80 $cl $stop >$R/$ph.$v.crc-c &
+	ns c timeout 90 python3 -S "$NATTOOL" sctp-crc veth-c 80 $cl $stop >$R/$ph.$v.crc-c &
 	w2=$!
 	wait_for "crc watchers" 20 watching $R/$ph.$v.crc-r1 $R/$ph.$v.crc-c
 	out=$(sctp_assoc $host)
@@ -72,7 +72,7 @@ case_sctp() {
 	vs -Lnc | awk 'NR > 2 { print $1, $3 }' | sort | uniq -c >$R/$ph.$v.closed
 
 	# An association held open shows ESTABLISHED.
-	ns c timeout 60 python3 -c "
+	ns c timeout 60 python3 -S -c "
 import socket, time
 c = socket.socket(socket.AF_INET6 if ':' in '$host' else socket.AF_INET,
                   socket.SOCK_STREAM, socket.IPPROTO_SCTP)
@@ -93,7 +93,7 @@ time.sleep(4)
 
 # sctp_assoc HOST: 4 associations of 64 KB each, "name ok|bad count" lines.
 sctp_assoc() {
-	ns c timeout 60 python3 "$NATTOOL" sctp-get "$1" 5000 4 65536 | sort | uniq -c |
+	ns c timeout 60 python3 -S "$NATTOOL" sctp-get "$1" 5000 4 65536 | sort | uniq -c |
 		awk '{ print $2, $3, $1 }' | tr '\n' ' '
 }
 
@@ -120,10 +120,10 @@ for ph in stock ours; do
 	ipvs_phase $ph || { not_ok "load $ph module"; continue; }
 	nat_cleanup
 	nat_setup || { not_ok "$ph: setup"; continue; }
-	bg r1 python3 "$NATTOOL" sctp-server r1 5001 $RS1
-	bg r1 python3 "$NATTOOL" sctp-server r1 5001 $RS1_6
-	bg r2 python3 "$NATTOOL" sctp-server r2 5001 $RS2
-	bg r2 python3 "$NATTOOL" sctp-server r2 5001 $RS2_6
+	bg r1 python3 -S "$NATTOOL" sctp-server r1 5001 $RS1
+	bg r1 python3 -S "$NATTOOL" sctp-server r1 5001 $RS1_6
+	bg r2 python3 -S "$NATTOOL" sctp-server r2 5001 $RS2
+	bg r2 python3 -S "$NATTOOL" sctp-server r2 5001 $RS2_6
 	wait_for "r1 sctp" 20 listening r1 sctp 5001 && wait_for "r2 sctp" 20 listening r2 sctp 5001 ||
 		not_ok "$ph: sctp servers"
 	case_sctp $ph v4
@@ -138,8 +138,8 @@ for ph in stock ours; do
 	lan_cleanup
 	lan_setup || { not_ok "$ph DR: setup"; continue; }
 	for n in r1 r2; do
-		bg $n python3 "$NATTOOL" sctp-server $n 5000 $VIP
-		bg $n python3 "$NATTOOL" sctp-server $n 5000 $VIP6
+		bg $n python3 -S "$NATTOOL" sctp-server $n 5000 $VIP
+		bg $n python3 -S "$NATTOOL" sctp-server $n 5000 $VIP6
 	done
 	wait_for "r1 sctp" 20 listening r1 sctp 5000 && wait_for "r2 sctp" 20 listening r2 sctp 5000 ||
 		not_ok "$ph DR: sctp servers"

@@ -64,7 +64,7 @@ case_thresholds() {
 	vs -A -t $VIP:80 -s rr
 	vs -a -t $VIP:80 -r $RS1:80 -m -x 3 -y 2
 	vs -a -t $VIP:80 -r $RS2:80 -m
-	coproc CL { ns c python3 -u "$NATTOOL" hold-ctl $VIP 80; }
+	coproc CL { ns c python3 -S -u "$NATTOOL" hold-ctl $VIP 80; }
 
 	a=$(opens 8)
 	check_eq "$ph: r1 takes 3 of 8 connections ($a)" 3 "$(count r1 "$a")"

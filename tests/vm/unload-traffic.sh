@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-time: 170 (rough seconds, only for tests/run-all to start the longest files first)
+# vm-smp: 2 (two CPUs: module removal and namespace teardown race packets for real)
 #
 # Unload and namespace teardown under load (our module only): clients keep
 # hammering NAT, DR and TUN services while the module is removed,
@@ -79,7 +80,7 @@ nat_traffic() {
 	bg r2 socat -u TCP-LISTEN:5001,reuseaddr,fork /dev/null
 	wait_for "sinks" 20 listening r2 tcp 5001 || return 1
 	flood c timeout 5 socat -u /dev/zero TCP:$VIP:5001
-	flood c timeout 5 python3 "$NATTOOL" udp-send $VIP 53 500
+	flood c timeout 5 python3 -S "$NATTOOL" udp-send $VIP 53 500
 }
 
 case_nat() {
@@ -123,7 +124,7 @@ case_lan() {
 	wait_for "sinks" 20 listening r2 tcp 5002 || { not_ok "dr/tun: sinks"; return; }
 	flood c timeout 5 socat -u /dev/zero TCP:$VIP:5001
 	flood c timeout 5 socat -u /dev/zero TCP:$VIP:5002
-	flood c timeout 5 python3 "$NATTOOL" udp-send $VIP 53 500
+	flood c timeout 5 python3 -S "$NATTOOL" udp-send $VIP 53 500
 	configure() {
 		vs -A -t $VIP:5001 -s rr &&
 		vs -a -t $VIP:5001 -r $RS1:5001 -g &&

@@ -242,7 +242,7 @@ fi
 reset_state
 apply_setup full
 validate() {
-	python3 "$here/json_check.py" "$top/tools/ipvsadm/ipvsadm.schema.json" "$@"
+	python3 -S "$here/json_check.py" "$top/tools/ipvsadm/ipvsadm.schema.json" "$@"
 }
 check_json() {
 	local desc=$1; shift
@@ -261,7 +261,7 @@ check_json timeout -L --timeout --json
 refcmd --start-daemon master --mcast-interface lo --syncid 9 >/dev/null 2>&1
 check_json daemon -L --daemon --json
 check_json conn -L -c --json
-if "$OURS" -L --json | python3 -c '
+if "$OURS" -L --json | python3 -S -c '
 import json, sys
 d = json.load(sys.stdin)
 svcs = {(s["protocol"], s["address"], s["port"]): s for s in d["services"] if s["fwmark"] is None}
@@ -289,7 +289,7 @@ traffic() {
 	refcmd -a -t 10.200.0.1:80 -r 10.200.0.1:8080 -m
 	refcmd -A -u 10.200.0.1:53 -s rr
 	refcmd -a -u 10.200.0.1:53 -r 10.200.0.1:5353 -m
-	python3 - <<'PY'
+	python3 -S - <<'PY'
 import socket, threading
 srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 srv.bind(("10.200.0.1", 8080)); srv.listen(16)
@@ -343,7 +343,7 @@ same_as_upstream "exact counters" -L -n --stats --exact
 same_as_upstream "rates" -L -n --rate
 same_as_upstream "persistent-conn" -L -n --persistent-conn
 if "$OURS" -L -c --json >"$work/j" && validate "$work/j" >"$work/j.msg" &&
-   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["connections"]) >= 3, d' "$work/j" 2>>"$work/j.msg"; then
+   python3 -S -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["connections"]) >= 3, d' "$work/j" 2>>"$work/j.msg"; then
 	ok "json: -L -c --json lists the live connections and validates"
 else
 	notok "json: -L -c --json lists the live connections and validates"

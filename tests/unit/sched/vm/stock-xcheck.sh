@@ -73,8 +73,12 @@ send_and_read() {
 	taskset -c 0 ip netns exec cl python3 "$SEND" "$conns"
 	sleep 1
 	awk '{ print $2 ":" $3 " " $4 ":" $5 " " }' "$conns" >"$W/$name.keys"
-	$IPVSADM -Lnc | awk 'NR > 2 { d = $6; sub(/:[0-9]+$/, "", d); print $4, $5, d }' |
-		grep -F -f "$W/$name.keys" >"$W/$name.seen"
+	# Two listings, merged: the connection listing is not a snapshot, and
+	# entries of earlier scenarios expiring while it is read can make it
+	# skip one (seen once with the stock module).
+	{ $IPVSADM -Lnc; $IPVSADM -Lnc; } |
+		awk 'NR > 2 && $1 != "IPVS" && $1 != "pro" { d = $6; sub(/:[0-9]+$/, "", d); print $4, $5, d }' |
+		grep -F -f "$W/$name.keys" | sort -u >"$W/$name.seen"
 	# Connections that got no entry were refused ("none").
 	awk -v seen_file="$W/$name.seen" 'FILENAME == seen_file { seen[$1 " " $2] = 1; next }
 	     !(($2 ":" $3 " " $4 ":" $5) in seen) { print $2 ":" $3, $4 ":" $5, "none" }' \
