@@ -119,8 +119,10 @@ servers() {
 	wait_for "r2 $kind" 20 listening r2 $proto "$port"
 }
 
+# (nsenter, not ip netns exec: ipvsadm needs only the network namespace,
+# and skipping ip's mount namespace and /sys remount saves ~100 ms a call.)
 vs() {
-	ns d "$IPVSADM" "$@"
+	nsenter --net=/run/netns/d "$IPVSADM" "$@"
 }
 
 # conns_in_table: connection entries of the director (excluding header).

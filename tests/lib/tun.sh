@@ -132,7 +132,7 @@ tcp_snmp() {
 # director, the real servers' tunnel device counting the packets. RSFAMILY
 # (default FAMILY) differs for the mixed-family case.
 case_tun() {
-	local ph=$1 kind=$2 f=$3 rf=${4:-$3} vip seq out dev tag key rx1 rx2 tcp0 VIP VIP6
+	local ph=$1 kind=$2 f=$3 rf=${4:-$3} vip seq out dev tag key rx1 rx2 tcp0 bulk VIP VIP6
 	tun_vip
 	tag="$ph $kind v$f"
 	[ "$rf" != "$f" ] && tag="$tag->v$rf"
@@ -173,8 +173,18 @@ case_tun() {
 	vs -a -t "$(svc $f 5001)" -r "$(rs $rf 1 5001)" $(tun_opts $kind)
 	lan_bulk "$tag" $f
 	vs -Ln >"$R/$key.ln"
-	stats_stable >"$R/$key.stats"
-	vs -Lnc | grep -F ':5001' >"$R/$key.bulk-conns"
+	# The bulk service's connection count is checked here, not against
+	# the stock module: stock counted one connection for the upload and
+	# the download in 2 of about 20 such cases once guests had one CPU
+	# (never before, with two); the count it gives is printed.
+	bulk=$(stat_field "$(svc $f 5001)" 1)
+	if [ "$ph" = ours ]; then
+		check_eq "$tag: the bulk service counted its 2 connections" 2 "$bulk"
+	elif [ "$bulk" != 2 ]; then
+		diag "$tag: the stock module counted $bulk bulk connections (2 made):" \
+			"$(vs -Lnc | grep -F ':5001')"
+	fi
+	stats_stable | grep -vF ':5001 ' >"$R/$key.stats"
 }
 
 # case_tun_pmtu PHASE KIND FAMILY: a 1400-byte route MTU from the director
@@ -230,9 +240,7 @@ tun_compare() {
 		check_same "stock and ours $kind $k: ipvsadm -Ln" "$R/stock.$kind.$k.ln" \
 			"$R/ours.$kind.$k.ln"
 		check_same "stock and ours $kind $k: ipvsadm -Ln --stats (UDP exact, TCP conns)" \
-			"$R/stock.$kind.$k.stats" "$R/ours.$kind.$k.stats" ||
-			diag "bulk connection entries, stock then ours:" \
-			"$(cat "$R/stock.$kind.$k.bulk-conns" "$R/ours.$kind.$k.bulk-conns")"
+			"$R/stock.$kind.$k.stats" "$R/ours.$kind.$k.stats"
 		check_same "stock and ours $kind $k: ipvsadm -Lnc (ports, timers masked)" \
 			"$R/stock.$kind.$k.lnc" "$R/ours.$kind.$k.lnc"
 	done
