@@ -80,7 +80,8 @@ nat_traffic() {
 	bg r2 socat -u TCP-LISTEN:5001,reuseaddr,fork /dev/null
 	wait_for "sinks" 20 listening r2 tcp 5001 || return 1
 	flood c timeout 5 socat -u /dev/zero TCP:$VIP:5001
-	flood c timeout 5 python3 -S "$NATTOOL" udp-send $VIP 53 500
+	# (30 s: a Python start alone took over 5 s on an overloaded machine)
+	flood c timeout 30 python3 -S "$NATTOOL" udp-send $VIP 53 500
 }
 
 case_nat() {
@@ -124,7 +125,8 @@ case_lan() {
 	wait_for "sinks" 20 listening r2 tcp 5002 || { not_ok "dr/tun: sinks"; return; }
 	flood c timeout 5 socat -u /dev/zero TCP:$VIP:5001
 	flood c timeout 5 socat -u /dev/zero TCP:$VIP:5002
-	flood c timeout 5 python3 -S "$NATTOOL" udp-send $VIP 53 500
+	# (30 s: a Python start alone took over 5 s on an overloaded machine)
+	flood c timeout 30 python3 -S "$NATTOOL" udp-send $VIP 53 500
 	configure() {
 		vs -A -t $VIP:5001 -s rr &&
 		vs -a -t $VIP:5001 -r $RS1:5001 -g &&
