@@ -36,6 +36,7 @@ secs() {
 	read -r u s <<<"$t"
 	cpu[$key]=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.0f", (u + s) * 1e9 }')
 	res[$key]=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+	echo "# $key: user ${u}s system ${s}s"
 }
 
 for phase in stock ours; do
