@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-time: 43 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # Smoke version of `make bench` (CI keeps the benchmark working; it never
 # asserts a timing): the load generator and responder carry a little of each

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 200 (rough seconds, only for tests/run-all to start the longest files first)
+# vm-time: 131 (rough seconds, only for tests/run-all to start the longest files first)
 # vm-smp: 2 (two CPUs: packets and configuration changes race for real)
 #
 # Churn soak (issue 7), stock module then ours: clients connect without

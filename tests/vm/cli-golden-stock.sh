@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 260 (rough seconds, only for tests/run-all to start the longest files first)
+# vm-time: 312 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # Our ipvsadm against upstream ipvsadm 1.31 over the golden corpus
 # (tests/vm/cli/), on the stock module (tests/vm/cli-golden.sh: on ours).

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 300 (rough seconds, only for tests/run-all to start the longest files first)
+# vm-time: 254 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # Direct routing (ipvsadm -g), IPv4 and IPv6: rr alternation over TCP, UDP
 # answered from the VIP, byte-exact transfers both ways with the replies

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-time: 92 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # Firewall-mark services (-f) through the NAT data plane, IPv4 (marks set
 # by nftables) and IPv6 (marks set by ip6tables), stock module first, then

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-time: 77 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # Differential control-plane test: upstream ipvsadm 1.31 runs the same
 # script of commands (tests/vm/data/ipvsadm-diff.cmds, failing ones

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-time: 97 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # Module and namespace lifecycle: per-netns isolation of the tables,
 # deleting a namespace that still has services, rmmod with services

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-time: 122 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # IPVS NAT and nf_conntrack: the "conntrack" sysctl. With 0 (default) IPVS
 # flows are untracked, so a MASQUERADE rule on the director does not touch

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 123 (rough seconds, only for tests/run-all to start the longest files first)
+# vm-time: 101 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # IPv6 through the NAT data plane: TCP scheduling order and a byte exact
 # transfer, UDP request/response with exact counters, 20 KB (fragmented)

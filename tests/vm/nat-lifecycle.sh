@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 169 (rough seconds, only for tests/run-all to start the longest files first)
+# vm-time: 125 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # The data plane next to nf_conntrack and an unrelated iptables MASQUERADE
 # rule, and module removal while TCP and UDP traffic flows through live

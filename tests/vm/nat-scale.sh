@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 115 (rough seconds, only for tests/run-all to start the longest files first)
+# vm-time: 226 (rough seconds, only for tests/run-all to start the longest files first)
 # vm-smp: 2 (two CPUs, so connection-table writers can run concurrently)
 #
 # 10,000 concurrent TCP connections held open through the director, then

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 350 (rough seconds, only for tests/run-all to start the longest files first)
+# vm-time: 208 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # IPv4 TCP through the NAT (masquerading) data plane: scheduling order, byte
 # exact bulk transfer, counters, weight 0 and real-server deletion with live

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-time: 110 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # IPv4 UDP through the NAT data plane: 1,000 request/response datagrams with
 # exact packet counters, a 20 KB datagram (fragmented on the wire, so

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 107 (rough seconds, only for tests/run-all to start the longest files first)
+# vm-time: 111 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # Malformed and edge-case generic-netlink requests (tests/tools/nlbad.c),
 # sent to the stock module and then to ours in the same boot. Each case's

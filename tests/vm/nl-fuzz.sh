@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-time: 66 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # Netlink fuzzing (tests/fuzz/nlfuzz.c) against our module: mutated IPVS
 # generic-netlink requests, fired from a namespace of their own (replaced

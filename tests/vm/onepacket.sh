@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-time: 61 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # One-packet scheduling (-o) through the NAT data plane, stock module
 # first, then ours, outputs compared:

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-time: 137 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # Persistence (-p, -M) through the NAT data plane, IPv4 and IPv6, each case
 # run against the stock module first and then ours, outputs compared:

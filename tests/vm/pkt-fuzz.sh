@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 265 (rough seconds, only for tests/run-all to start the longest files first)
+# vm-time: 207 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # Packet fuzzing (issue 7): malformed and edge-case packets at every kind of
 # service, from the client side and from the real servers' side

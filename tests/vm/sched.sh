@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 420 (rough seconds, only for tests/run-all to start the longest files first)
+# vm-time: 298 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # Every scheduler module in the VM, two scripts in one boot:
 #  - tests/unit/sched/vm/sched-smoke.sh: our 14 schedulers autoload, take

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-time: 150 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # SCTP services (--sctp-service) through NAT and direct routing, IPv4 and
 # IPv6, stock module first, then ours, outputs compared:

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 88 (rough seconds, only for tests/run-all to start the longest files first)
+# vm-time: 82 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # Per-server connection thresholds (-x upper, -y lower) on real NAT traffic,
 # stock module first, then ours, the sequences of answering servers compared:

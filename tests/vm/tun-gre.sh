@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 270 (rough seconds, only for tests/run-all to start the longest files first)
+# vm-time: 147 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # Tunnelling with --tun-type gre: plain GRE (gre0/ip6gre0 on the real servers),
 # IPv4 in IPv4, IPv6 in IPv6, and IPv4 again with --tun-csum: rr over TCP,

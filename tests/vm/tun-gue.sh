@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 300 (rough seconds, only for tests/run-all to start the longest files first)
+# vm-time: 194 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # Tunnelling with --tun-type gue: GUE (UDP port 6080, "ip fou ... gue" on the real servers),
 # IPv4 in IPv4, IPv6 in IPv6 (no UDP checksum, --tun-nocsum being the

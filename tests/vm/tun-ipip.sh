@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-time: 270 (rough seconds, only for tests/run-all to start the longest files first)
+# vm-time: 169 (rough seconds, only for tests/run-all to start the longest files first)
 #
 # IP-in-IP tunnelling (ipvsadm -i), IPv4 in IPv4 and IPv6 in IPv6: rr over
 # TCP, UDP answered from the VIP, byte-exact transfers with the replies
