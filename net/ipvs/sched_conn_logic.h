@@ -230,11 +230,12 @@ static inline struct ipvs_dest *ipvs_ovf_pick(struct ipvs_dest *const *dests,
 }
 
 /*
- * fo and ovf over destinations sorted by decreasing weight, list order
- * among equals (sched_wsnap.h): the first one that qualifies is the one
- * the list scans above return, and from the first weight of 0 on nothing
- * can qualify. An overloaded destination reads as weight -1. ovf also
- * wants room: no more active connections than the weight.
+ * fo and ovf over the destinations of positive weight sorted by decreasing
+ * weight, list order among equals (sched_wsnap.h): the first one that
+ * qualifies is the one the list scans above return. Weights are read live:
+ * one set to 0 since the order was built is skipped, not taken for the end
+ * (the rest may still qualify). An overloaded destination reads as weight
+ * -1. ovf also wants room: no more active connections than the weight.
  */
 static inline struct ipvs_dest *ipvs_weight_walk(struct ipvs_dest *const *dests,
 						 unsigned int n, bool room)
@@ -246,8 +247,6 @@ static inline struct ipvs_dest *ipvs_weight_walk(struct ipvs_dest *const *dests,
 	for (i = 0; i < n; i++) {
 		d = READ_ONCE(dests[i]);
 		w = ipvs_d_sched_weight(d);
-		if (!w)
-			break;
 		if (w > 0 && (!room || ipvs_d_active(d) <= w))
 			return d;
 	}

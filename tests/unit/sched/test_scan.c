@@ -296,6 +296,16 @@ static void test_sequences(int s)
 	good &= steps(&t, s, 10, true, trace);
 	ok(good, "deletes (one in place, without memory) follow the rule");
 
+	/* A weight written before upd_dest runs (ipvs_dest_edit applies the
+	 * new weight first): the drained server must already be skipped. */
+	good = true;
+	atomic_set(&c->weight, 0);
+	good &= steps(&t, s, 5, true, trace);
+	tedit(&t, c, 0);
+	good &= steps(&t, s, 5, true, trace);
+	tedit(&t, c, 5);
+	ok(good, "a weight set to 0 counts before the scheduler is told");
+
 	good = true;
 	shim_fail_allocs = 1;				/* edit without memory */
 	tedit(&t, c, 6);

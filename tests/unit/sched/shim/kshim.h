@@ -150,6 +150,7 @@ static inline void refcount_dec(refcount_t *r)
 
 #define GFP_KERNEL	0x1u
 #define GFP_ATOMIC	0x2u
+#define __GFP_NOWARN	0x4u
 
 extern long shim_allocs;	/* live allocations */
 extern int shim_fail_allocs;	/* fail this many of the next allocations */
