@@ -136,7 +136,11 @@ def sched_markdown(cases):
         return ""
     sizes.sort()
     base = cases.get("sched_rr_%d" % sizes[0], {})
-    out = ["| scheduler | " + " | ".join("stock %d | ours %d" % (n, n) for n in sizes) + " |",
+    out = ["", "Scheduling (`sched_*`): guest ns per new connection above rr with %d "
+           "servers (stock %s, ours %s for %d connections; plain routing %s):" %
+           (sizes[0], fmt(base.get("stock"), "ns"), fmt(base.get("ours"), "ns"), work,
+            fmt(cases.get("sched_base", {}).get("plain"), "ns")), "",
+           "| scheduler | " + " | ".join("stock %d | ours %d" % (n, n) for n in sizes) + " |",
            "|---|" + "---:|---:|" * len(sizes)]
     for name in names:
         cells = []
@@ -169,14 +173,6 @@ def main():
         json.dump({"cases": cases}, f, indent=1)
         f.write("\n")
     sched = sched_markdown(cases)
-    if sched:
-        rr = sorted(int(c.split("_")[2]) for c in cases if c.startswith("sched_rr_"))
-        base = cases.get("sched_rr_%d" % rr[0], {}) if rr else {}
-        sched = ("\nScheduling (`sched_*`): guest ns per new connection above rr with %s "
-                 "servers (stock %s, ours %s for %d connections; plain routing %s):\n\n" %
-                 (rr[0] if rr else "?", fmt(base.get("stock"), "ns"),
-                  fmt(base.get("ours"), "ns"), cases["sched_work"]["plain"],
-                  fmt(cases.get("sched_base", {}).get("plain"), "ns")) + sched)
     with open(outdir + "/results.md", "w", encoding="utf-8") as f:
         f.write(markdown(cases) + sched)
     with open(outdir + "/results.dat", "w", encoding="utf-8") as f:
