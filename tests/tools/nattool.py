@@ -37,9 +37,12 @@
   nattool.py hold HOST PORT N SECS          open N concurrent connections, read
                                             each name, hold SECS, close (RST);
                                             prints "established E named K"
-  nattool.py udp-flows HOST PORT N          N sockets send one datagram each at
+  nattool.py udp-flows HOST PORT N [FIRST]  N sockets send one datagram each at
                                             once, answers awaited for 3 s;
-                                            prints "answered A of N"
+                                            prints "answered A of N"; FIRST:
+                                            source ports FIRST..FIRST+N-1
+                                            (default: ephemeral ones, which
+                                            a later call may reuse)
   nattool.py tcp-loop HOST PORT SECS        connections one after another for
                                             SECS seconds, each reading a name;
                                             prints "ok N fail F" and a line
@@ -193,11 +196,13 @@ def udp_send(host, port, n):
     print('sent %d' % n)
 
 
-def udp_flows(host, port, n):
+def udp_flows(host, port, n, first=0):
     sel = selectors.DefaultSelector()
     for i in range(n):
         s = socket.socket(family(host), socket.SOCK_DGRAM)
         s.setblocking(False)
+        if first:
+            s.bind(('', first + i))
         s.connect((host, port))
         s.send(struct.pack('!I', i))
         sel.register(s, selectors.EVENT_READ)
@@ -512,7 +517,7 @@ def main(a):
     elif cmd == 'hold-echo':
         hold_echo(a[1], int(a[2]), a[3])
     elif cmd == 'udp-flows':
-        udp_flows(a[1], int(a[2]), int(a[3]))
+        udp_flows(a[1], int(a[2]), int(a[3]), int(a[4]) if len(a) > 4 else 0)
     elif cmd == 'tcp-loop':
         tcp_loop(a[1], int(a[2]), float(a[3]))
     elif cmd == 'hold-ctl':
