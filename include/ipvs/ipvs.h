@@ -49,6 +49,8 @@
  * connections still bound to it carry on). Same period as upstream.
  */
 #define IPVS_DEST_TRASH_PERIOD	(120 * HZ)
+#define IPVS_TRASH_BITS		10
+#define IPVS_TRASH_SIZE		(1 << IPVS_TRASH_BITS)
 
 /* ----------------------------------------------------------------------
  * Statistics (stats.c)
@@ -129,8 +131,12 @@ struct ipvs_net {
 	unsigned int		ftpsvc_count;
 	unsigned int		nullsvc_count;
 
-	/* Deleted destinations kept for revival (dest.c), under @lock. */
-	struct list_head	dest_trash;
+	/* Deleted destinations kept for revival (dest.c), under @lock: a hash
+	 * table, as a flush and a restore of thousands of servers looks up
+	 * every one of them.
+	 */
+	struct hlist_head	*dest_trash;	/* IPVS_TRASH_SIZE heads */
+	unsigned int		trash_len;
 	struct delayed_work	trash_work;
 	bool			dying;
 
@@ -244,7 +250,7 @@ bool ipvs_af_valid(u16 af);
 
 struct ipvs_dest {
 	struct list_head	n_list;		/* svc->destinations, RCU */
-	struct list_head	t_list;		/* ipvs->dest_trash */
+	struct hlist_node	t_node;		/* ipvs->dest_trash */
 
 	/* Identity. */
 	u16			af;		/* may differ from svc af (tunnel) */
@@ -307,6 +313,11 @@ struct ipvs_dest_conf {
 	__be16			tun_port;
 	u16			tun_flags;
 };
+
+/* Iterate the destination trash, under ipvs->lock. */
+#define ipvs_for_each_trashed(ipvs, dest, i)					\
+	for ((i) = 0; (i) < IPVS_TRASH_SIZE; (i)++)				\
+		hlist_for_each_entry((dest), &(ipvs)->dest_trash[(i)], t_node)
 
 int ipvs_dest_init(struct ipvs_net *ipvs);
 void ipvs_dest_uninit(struct ipvs_net *ipvs);

@@ -29,6 +29,7 @@
 #define pr_fmt(fmt) "IPVS: " fmt
 
 #include <linux/slab.h>
+#include <linux/jhash.h>
 #include <linux/inetdevice.h>
 #include <net/route.h>
 #include <net/ip6_route.h>
@@ -40,7 +41,10 @@ static void ipvs_trash_work(struct work_struct *work);
 
 int ipvs_dest_init(struct ipvs_net *ipvs)
 {
-	INIT_LIST_HEAD(&ipvs->dest_trash);
+	ipvs->dest_trash = kcalloc(IPVS_TRASH_SIZE, sizeof(*ipvs->dest_trash), GFP_KERNEL);
+	if (!ipvs->dest_trash)
+		return -ENOMEM;
+	ipvs->trash_len = 0;
 	INIT_DELAYED_WORK(&ipvs->trash_work, ipvs_trash_work);
 	ipvs->dying = false;
 	return 0;
@@ -70,7 +74,9 @@ static void ipvs_dest_free(struct ipvs_dest *dest)
  */
 void ipvs_dest_uninit(struct ipvs_net *ipvs)
 {
-	struct ipvs_dest *dest, *n;
+	struct ipvs_dest *dest;
+	struct hlist_node *n;
+	int i;
 
 	mutex_lock(&ipvs->lock);
 	ipvs->dying = true;
@@ -80,11 +86,16 @@ void ipvs_dest_uninit(struct ipvs_net *ipvs)
 	cancel_delayed_work_sync(&ipvs->trash_work);
 
 	mutex_lock(&ipvs->lock);
-	list_for_each_entry_safe(dest, n, &ipvs->dest_trash, t_list) {
-		list_del(&dest->t_list);
-		ipvs_dest_free(dest);
+	for (i = 0; i < IPVS_TRASH_SIZE; i++) {
+		hlist_for_each_entry_safe(dest, n, &ipvs->dest_trash[i], t_node) {
+			hlist_del(&dest->t_node);
+			ipvs_dest_free(dest);
+		}
 	}
+	ipvs->trash_len = 0;
 	mutex_unlock(&ipvs->lock);
+	kfree(ipvs->dest_trash);
+	ipvs->dest_trash = NULL;
 }
 
 static void ipvs_trash_arm(struct ipvs_net *ipvs)
@@ -102,52 +113,88 @@ static void ipvs_trash_work(struct work_struct *work)
 	struct ipvs_net *ipvs = container_of(to_delayed_work(work), struct ipvs_net,
 					     trash_work);
 	unsigned long now = jiffies;
-	struct ipvs_dest *dest, *n;
+	struct ipvs_dest *dest;
+	struct hlist_node *n;
+	int i;
 
 	mutex_lock(&ipvs->lock);
-	list_for_each_entry_safe(dest, n, &ipvs->dest_trash, t_list) {
-		if (refcount_read(&dest->refcnt) > 1)
-			continue;
-		if (!dest->idle_start) {
-			dest->idle_start = max(1UL, now);
-			continue;
+	for (i = 0; i < IPVS_TRASH_SIZE; i++) {
+		hlist_for_each_entry_safe(dest, n, &ipvs->dest_trash[i], t_node) {
+			if (refcount_read(&dest->refcnt) > 1)
+				continue;
+			if (!dest->idle_start) {
+				dest->idle_start = max(1UL, now);
+				continue;
+			}
+			if (time_before(now, dest->idle_start + IPVS_DEST_TRASH_PERIOD))
+				continue;
+			hlist_del(&dest->t_node);
+			ipvs->trash_len--;
+			ipvs_dest_free(dest);
 		}
-		if (time_before(now, dest->idle_start + IPVS_DEST_TRASH_PERIOD))
-			continue;
-		list_del(&dest->t_list);
-		ipvs_dest_free(dest);
 	}
-	if (!list_empty(&ipvs->dest_trash))
+	if (ipvs->trash_len)
 		ipvs_trash_arm(ipvs);
 	mutex_unlock(&ipvs->lock);
 }
 
+static u32 ipvs_trash_fold(u16 af, const union nf_inet_addr *addr)
+{
+	return af == AF_INET6 ? jhash2((const u32 *)addr->ip6, 4, 0) : (__force u32)addr->ip;
+}
+
+/* The bucket of a destination identity and the service it belongs to: the
+ * fields ipvs_trash_get() compares. @vaf is the service's family.
+ */
+static struct hlist_head *ipvs_trash_bucket(struct ipvs_net *ipvs, u16 af,
+					    const union nf_inet_addr *addr, __be16 port,
+					    u16 vaf, const struct ipvs_service *svc)
+{
+	u32 v = svc->fwmark ?: ipvs_trash_fold(vaf, &svc->addr) ^ (__force u32)svc->port;
+	u32 h = jhash_3words(ipvs_trash_fold(af, addr) ^ (__force u32)port, v,
+			     ((u32)vaf << 16) | svc->protocol, 0);
+
+	return &ipvs->dest_trash[h >> (32 - IPVS_TRASH_BITS)];
+}
+
 static void ipvs_trash_put(struct ipvs_net *ipvs, struct ipvs_dest *dest)
 {
+	struct ipvs_service *svc = rcu_dereference_protected(dest->svc,
+							     lockdep_is_held(&ipvs->lock));
+
 	lockdep_assert_held(&ipvs->lock);
 
-	if (list_empty(&ipvs->dest_trash))
+	if (!ipvs->trash_len++)
 		ipvs_trash_arm(ipvs);
-	list_add(&dest->t_list, &ipvs->dest_trash);
+	hlist_add_head(&dest->t_node,
+		       ipvs_trash_bucket(ipvs, dest->af, &dest->addr, dest->port, svc->af, svc));
 	dest->idle_start = 0;
 }
 
-/* Take a trashed destination back if it belonged to a service like @svc. */
+/* Take a trashed destination back if it belonged to a service like @svc
+ * (same family, protocol, address and port, or same fwmark).
+ */
 static struct ipvs_dest *ipvs_trash_get(struct ipvs_service *svc,
 					const struct ipvs_dest_conf *c)
 {
 	struct ipvs_net *ipvs = svc->ipvs;
+	struct hlist_head *b;
 	struct ipvs_dest *dest;
 
 	lockdep_assert_held(&ipvs->lock);
 
-	list_for_each_entry(dest, &ipvs->dest_trash, t_list) {
+	b = ipvs_trash_bucket(ipvs, c->af, &c->addr, c->port, svc->af, svc);
+	hlist_for_each_entry(dest, b, t_node) {
+		struct ipvs_service *old = rcu_dereference_protected(dest->svc,
+							lockdep_is_held(&ipvs->lock));
+
 		if (dest->af == c->af && ipvs_addr_equal(c->af, &dest->addr, &c->addr) &&
 		    dest->port == c->port && dest->vfwmark == svc->fwmark &&
-		    dest->vprotocol == svc->protocol &&
+		    dest->vprotocol == svc->protocol && old->af == svc->af &&
 		    (svc->fwmark || (ipvs_addr_equal(svc->af, &dest->vaddr, &svc->addr) &&
 				     dest->vport == svc->port))) {
-			list_del(&dest->t_list);
+			hlist_del(&dest->t_node);
+			ipvs->trash_len--;
 			return dest;
 		}
 	}
@@ -368,7 +415,6 @@ static struct ipvs_dest *ipvs_dest_new(struct ipvs_service *svc,
 	dest->vaddr = svc->addr;
 	dest->vport = svc->port;
 	dest->vfwmark = svc->fwmark;
-	INIT_LIST_HEAD(&dest->t_list);
 	refcount_set(&dest->refcnt, 1);
 	return dest;
 }

@@ -144,7 +144,7 @@ void ipvs_dest_dst_flush(struct ipvs_net *ipvs)
 	ipvs_for_each_service(ipvs, svc, i)
 		list_for_each_entry(dest, &svc->destinations, n_list)
 			ipvs_dest_dst_reset(dest);
-	list_for_each_entry(dest, &ipvs->dest_trash, t_list)
+	ipvs_for_each_trashed(ipvs, dest, i)
 		ipvs_dest_dst_reset(dest);
 }
 

@@ -185,6 +185,50 @@ case_delete() {
 		"$(ns c timeout 30 python3 -S "$NATTOOL" tcp-get $VIP 80 2 | sort -u | wc -l)"
 }
 
+# active_of RS: ActiveConn of real server RS:80 in -Ln.
+active_of() {
+	vs -Ln | awk -v d="$1:80" '$1 == "->" && $2 == d { print $5 }'
+}
+
+# A deleted real server waits in the trash: re-added (to the same service,
+# or to a re-created one) it is the same server again. Its live connection,
+# stalled while it was gone (expire_nodest_conn=0), resumes and counts in
+# its ActiveConn; its counters survive a re-add to the same service and
+# start again from zero in a re-created one.
+case_revive() {
+	local ph=$1 how=$2 first rs conns pid
+	nat_cleanup; nat_setup || { not_ok "$ph: setup"; return; }
+	servers hold-server 80
+	vs -A -t $VIP:80 -s rr
+	vs -a -t $VIP:80 -r $RS1:80 -m
+	vs -a -t $VIP:80 -r $RS2:80 -m
+	rm -f /tmp/nat-go
+	ns c timeout 60 python3 -S "$NATTOOL" hold-echo $VIP 80 /tmp/nat-go >$R/$ph.r$how &
+	pid=$!
+	wait_for "held connection" 20 test -s $R/$ph.r$how
+	first=$(head -n1 $R/$ph.r$how)
+	if [ "$first" = r1 ]; then rs=$RS1; else rs=$RS2; fi
+	conns=$(stat_field $rs:80 1)
+	if [ "$how" = dest ]; then
+		vs -d -t $VIP:80 -r $rs:80
+		check_eq "$ph: real server deleted: gone from the list" "" "$(active_of $rs)"
+		vs -a -t $VIP:80 -r $rs:80 -m
+	else
+		vs -D -t $VIP:80
+		vs -A -t $VIP:80 -s rr
+		vs -a -t $VIP:80 -r $RS1:80 -m
+		vs -a -t $VIP:80 -r $RS2:80 -m
+		conns=0
+	fi
+	check_eq "$ph: revived ($how): the live connection counts as active again" 1 \
+		"$(active_of $rs)"
+	check_eq "$ph: revived ($how): connection counter" "$conns" "$(stat_field $rs:80 1)"
+	touch /tmp/nat-go
+	wait $pid
+	check_eq "$ph: revived ($how): the live connection resumes" "echo ok" \
+		"$(tail -n1 $R/$ph.r$how)"
+}
+
 for ph in stock ours; do
 	ipvs_phase $ph || { not_ok "load $ph module"; continue; }
 	case_rr $ph
@@ -195,6 +239,8 @@ for ph in stock ours; do
 	case_quiesce $ph
 	case_delete $ph 0
 	case_delete $ph 1
+	case_revive $ph dest
+	case_revive $ph service
 	nat_cleanup
 done
 
