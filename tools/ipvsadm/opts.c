@@ -509,6 +509,79 @@ static int handle_option(struct vs_req *r, int c, char *arg, char *sflags,
 	return 0;
 }
 
+/*
+ * Most command lines, and every line -S writes, are plain: "-X" options
+ * from the table, each followed by its value when it takes one. Those are
+ * split here in one pass; popt, which allocates a context and walks the
+ * table per option, takes every other line, and every error. A line taken
+ * here yields the options and values popt would return, in the same order.
+ */
+#define PLAIN_MAX	32
+
+static int split_plain(int argc, char **argv, int *tags, char **vals)
+{
+	int n = 0;
+
+	for (int k = 1; k < argc; k++) {
+		const struct poptOption *o;
+		const char *t = argv[k];
+
+		if (t[0] != '-' || !t[1] || t[1] == '-' || t[2] || n == PLAIN_MAX)
+			return -1;
+		for (o = popt_table; o->longName || o->shortName; o++)
+			if (o->shortName == t[1])
+				break;
+		if (!o->shortName || (o->argInfo & POPT_ARGFLAG_OPTIONAL))
+			return -1;
+		vals[n] = NULL;
+		if (o->argInfo != POPT_ARG_NONE) {
+			/* popt expands "!#:+" in values: leave those to it. */
+			if (++k == argc || argv[k][0] == '-' || strchr(argv[k], '!'))
+				return -1;
+			vals[n] = argv[k];
+		}
+		tags[n++] = o->val;
+	}
+	return n;
+}
+
+static int cmd_of_tag(int tag)
+{
+	for (size_t i = 0; i < sizeof(cmd_tags) / sizeof(cmd_tags[0]); i++)
+		if (cmd_tags[i].tag == tag)
+			return (int)cmd_tags[i].cmd;
+	return -1;
+}
+
+static void apply_sched_flags(struct vs_req *r, char *sflags)
+{
+	if (!sflags[0])
+		return;
+	r->svc.flags &= ~(IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2 | IP_VS_SVC_F_SCHED3);
+	r->svc.flags |= vs_parse_sched_flags(r->svc.sched, sflags);
+}
+
+/* 0 if the line was plain and is parsed into @r, -1 to let popt do it. */
+static int parse_plain(int argc, char **argv, struct vs_req *r)
+{
+	char *vals[PLAIN_MAX], sflags[128] = "";
+	int tags[PLAIN_MAX], n, cmd;
+
+	n = split_plain(argc, argv, tags, vals);
+	if (n < 1 || tags[0] == 'h' || tags[0] == 'v')
+		return -1;
+	cmd = cmd_of_tag(tags[0]);
+	if (cmd < 0)
+		return -1;
+	vs_req_init(r);
+	r->cmd = (enum vs_cmd)cmd;
+	for (int k = 1; k < n; k++)
+		if (handle_option(r, tags[k], vals[k], sflags, sizeof(sflags)) < 0)
+			return -1;	/* popt names the option in its message */
+	apply_sched_flags(r, sflags);
+	return 0;
+}
+
 int vs_parse_args(int argc, char **argv, struct vs_req *r, int reading_stdin)
 {
 	char sflags[128] = "";
@@ -518,6 +591,8 @@ int vs_parse_args(int argc, char **argv, struct vs_req *r, int reading_stdin)
 	int c;
 
 	(void)reading_stdin;
+	if (!parse_plain(argc, argv, r))
+		return 0;
 	vs_req_init(r);
 	optval = NULL;
 	ctx = poptGetContext("ipvsadm", argc, (const char **)argv,
@@ -573,11 +648,7 @@ int vs_parse_args(int argc, char **argv, struct vs_req *r, int reading_stdin)
 	if (arg)
 		vs_fail(2, "unexpected argument %s", arg);
 
-	if (sflags[0]) {
-		r->svc.flags &= ~(IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2 |
-				  IP_VS_SVC_F_SCHED3);
-		r->svc.flags |= vs_parse_sched_flags(r->svc.sched, sflags);
-	}
+	apply_sched_flags(r, sflags);
 	poptFreeContext(ctx);
 	return 0;
 }

@@ -18,47 +18,76 @@
 
 #define TOKEN_MAX	4096
 
-
-
-
 static int is_blank(int c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* argv and its strings are one allocation. */
 void vs_free_argv(char **argv)
 {
-	if (!argv)
-		return;
-	for (char **p = argv; *p; p++)
-		free(*p);
 	free(argv);
 }
 
-static int push(char ***argv, int *argc, const char *s)
-{
-	char **n = realloc(*argv, sizeof(char *) * (*argc + 2));
+/* The tokens of a line, NUL-terminated one after another. */
+struct line_buf {
+	char *s;
+	size_t len, cap;
+	int n;
+};
 
-	if (!n)
-		return -1;
-	*argv = n;
-	n[*argc] = strdup(s);
-	if (!n[*argc])
-		return -1;
-	n[++*argc] = NULL;
+static int add_token(struct line_buf *b, const char *tok, size_t len)
+{
+	if (b->len + len + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 256;
+		char *s;
+
+		while (cap < b->len + len + 1)
+			cap *= 2;
+		s = realloc(b->s, cap);
+		if (!s)
+			return -1;
+		b->s = s;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, tok, len);
+	b->s[b->len + len] = '\0';
+	b->len += len + 1;
+	b->n++;
 	return 0;
+}
+
+static char **make_argv(struct line_buf *b, int *argc)
+{
+	size_t head = sizeof(char *) * (b->n + 2), plen = strlen(vs_progname) + 1;
+	char **argv = malloc(head + plen + b->len);
+	char *p;
+
+	if (!argv)
+		return NULL;
+	p = (char *)argv + head;
+	memcpy(p, vs_progname, plen);
+	argv[0] = p;
+	p += plen;
+	memcpy(p, b->s, b->len);
+	for (int i = 1; i <= b->n; i++) {
+		argv[i] = p;
+		p += strlen(p) + 1;
+	}
+	argv[b->n + 1] = NULL;
+	*argc = b->n + 1;
+	return argv;
 }
 
 char **vs_read_line(FILE *in, int *argc)
 {
+	static struct line_buf b;
 	char tok[TOKEN_MAX + 1];
-	char **argv = NULL;
-	int ntok = 0, c;
+	int c;
 
+	b.len = 0;
+	b.n = 0;
 	*argc = 0;
-	if (push(&argv, argc, vs_progname) < 0)
-		goto fail;
-
 	for (;;) {
 		size_t len = 0;
 
@@ -70,7 +99,7 @@ char **vs_read_line(FILE *in, int *argc)
 			 * blanks running into end of input drop the line */
 			while (c != '\n') {
 				if (c == EOF)
-					goto fail;
+					return NULL;
 				if (!is_blank(c)) {
 					ungetc(c, in);
 					break;
@@ -78,7 +107,7 @@ char **vs_read_line(FILE *in, int *argc)
 				c = getc_unlocked(in);
 			}
 			if (c == '\n')
-				return argv;
+				return make_argv(&b, argc);
 			continue;
 		}
 		while (c != EOF && !is_blank(c) && len < TOKEN_MAX) {
@@ -86,22 +115,14 @@ char **vs_read_line(FILE *in, int *argc)
 			c = getc_unlocked(in);
 		}
 		tok[len] = '\0';
-		if (strcmp(tok, "ipvsadm")) {
-			ntok++;
-			if (push(&argv, argc, tok) < 0)
-				goto fail;
-		}
+		if (strcmp(tok, "ipvsadm") && add_token(&b, tok, len) < 0)
+			return NULL;
 		if (c == '\n')
-			return argv;
+			return make_argv(&b, argc);
 		if (c != EOF && !is_blank(c))
 			ungetc(c, in);	/* token longer than TOKEN_MAX */
 	}
-	if (ntok)
-		return argv;
-fail:
-	vs_free_argv(argv);
-	*argc = 0;
-	return NULL;
+	return b.n ? make_argv(&b, argc) : NULL;
 }
 
 static struct {
