@@ -244,6 +244,8 @@ extern const char *const vs_opt_names[OPT_COUNT];
 void vs_req_init(struct vs_req *r);
 /* Parse argv into r; returns 0, or -1 after printing a popt error. */
 int vs_parse_args(int argc, char **argv, struct vs_req *r, int reading_stdin);
+/* The same through popt alone (the unit tests compare the two). */
+int vs_parse_popt(int argc, char **argv, struct vs_req *r);
 void vs_check_legal(enum vs_cmd cmd, uint64_t options);
 void vs_check_tunnel(int tun_type, uint64_t options);
 void vs_check_semantics(struct vs_req *r);

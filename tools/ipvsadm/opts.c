@@ -584,15 +584,20 @@ static int parse_plain(int argc, char **argv, struct vs_req *r)
 
 int vs_parse_args(int argc, char **argv, struct vs_req *r, int reading_stdin)
 {
+	(void)reading_stdin;
+	if (!parse_plain(argc, argv, r))
+		return 0;
+	return vs_parse_popt(argc, argv, r);
+}
+
+int vs_parse_popt(int argc, char **argv, struct vs_req *r)
+{
 	char sflags[128] = "";
 	poptContext ctx;
 	const char *arg;
 	size_t i;
 	int c;
 
-	(void)reading_stdin;
-	if (!parse_plain(argc, argv, r))
-		return 0;
 	vs_req_init(r);
 	optval = NULL;
 	ctx = poptGetContext("ipvsadm", argc, (const char **)argv,

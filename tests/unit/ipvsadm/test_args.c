@@ -3,10 +3,12 @@
  * test-args: ipvsadm's command line handling without a kernel.  Parses and
  * checks argv exactly as ipvsadm does, then prints the resulting request
  * (one key=value per line) instead of sending it.  Messages and exit
- * statuses of rejected command lines are ipvsadm's.
+ * statuses of rejected command lines are ipvsadm's. With TEST_ARGS_POPT
+ * set, popt parses every line (run.sh checks both ways agree).
  */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ipvsadm.h"
@@ -24,7 +26,9 @@ int main(int argc, char **argv)
 	struct vs_req r;
 
 	vs_progname = "ipvsadm";
-	if (vs_parse_args(argc, argv, &r, 0) < 0)
+	/* TEST_ARGS_POPT: bypass the plain-line parser. */
+	if ((getenv("TEST_ARGS_POPT") ? vs_parse_popt(argc, argv, &r) :
+	     vs_parse_args(argc, argv, &r, 0)) < 0)
 		return 255;
 	vs_check_semantics(&r);
 
