@@ -134,25 +134,38 @@ case_mtu() {
 	rm -f /tmp/nat-mtu-up.bin
 }
 
-# Weight 0: the live connection goes on, new ones go to the other server.
-case_quiesce() {
-	local ph=$1 first other names
-	nat_cleanup; nat_setup || { not_ok "$ph: setup"; return; }
+# held PH OUT: a fresh rr service on r1 and r2 (hold servers) and one
+# client connection held open through it, in the background (HELD_PID),
+# its answers in OUT; the server that took it: HELD_FIRST (r1/r2) at
+# HELD_RS, the other one HELD_OTHER. Touch /tmp/nat-go to let it echo.
+held() {
+	local ph=$1 out=$2
+	nat_cleanup; nat_setup || return 1
 	servers hold-server 80
 	vs -A -t $VIP:80 -s rr
 	vs -a -t $VIP:80 -r $RS1:80 -m
 	vs -a -t $VIP:80 -r $RS2:80 -m
 	rm -f /tmp/nat-go
-	ns c timeout 60 python3 -S "$NATTOOL" hold-echo $VIP 80 /tmp/nat-go >$R/$ph.q-held &
-	local pid=$!
-	wait_for "held connection" 20 test -s $R/$ph.q-held
-	first=$(head -n1 $R/$ph.q-held)
-	if [ "$first" = r1 ]; then other=r2; rs=$RS1; else other=r1; rs=$RS2; fi
-	vs -e -t $VIP:80 -r $rs:80 -m -w 0
+	ns c timeout 60 python3 -S "$NATTOOL" hold-echo $VIP 80 /tmp/nat-go >$out &
+	HELD_PID=$!
+	wait_for "held connection" 20 test -s $out
+	HELD_FIRST=$(head -n1 $out)
+	if [ "$HELD_FIRST" = r1 ]; then
+		HELD_OTHER=r2 HELD_RS=$RS1
+	else
+		HELD_OTHER=r1 HELD_RS=$RS2
+	fi
+}
+
+# Weight 0: the live connection goes on, new ones go to the other server.
+case_quiesce() {
+	local ph=$1 names
+	held $ph $R/$ph.q-held || { not_ok "$ph: setup"; return; }
+	vs -e -t $VIP:80 -r $HELD_RS:80 -m -w 0
 	names=$(ns c timeout 60 python3 -S "$NATTOOL" tcp-get $VIP 80 4 | sort -u)
-	check_eq "$ph: weight 0: new connections avoid $first" "$other" "$names"
+	check_eq "$ph: weight 0: new connections avoid $HELD_FIRST" "$HELD_OTHER" "$names"
 	touch /tmp/nat-go
-	wait $pid
+	wait $HELD_PID
 	check_eq "$ph: weight 0: the live connection continues" "echo ok" \
 		"$(tail -n1 $R/$ph.q-held)"
 }
@@ -161,28 +174,23 @@ case_quiesce() {
 # its packets (the client times out), 1 expires it (the director's own stack
 # then resets the client).
 case_delete() {
-	local ph=$1 mode=$2 first rs expect
-	nat_cleanup; nat_setup || { not_ok "$ph: setup"; return; }
-	servers hold-server 80
+	local ph=$1 mode=$2 expect
+	held $ph $R/$ph.d$mode || { not_ok "$ph: setup"; return; }
 	ns d sysctl -qw net.ipv4.vs.expire_nodest_conn=$mode
-	vs -A -t $VIP:80 -s rr
-	vs -a -t $VIP:80 -r $RS1:80 -m
-	vs -a -t $VIP:80 -r $RS2:80 -m
-	rm -f /tmp/nat-go
-	ns c timeout 60 python3 -S "$NATTOOL" hold-echo $VIP 80 /tmp/nat-go >$R/$ph.d$mode &
-	local pid=$!
-	wait_for "held connection" 20 test -s $R/$ph.d$mode
-	first=$(head -n1 $R/$ph.d$mode)
-	if [ "$first" = r1 ]; then rs=$RS1; else rs=$RS2; fi
-	vs -d -t $VIP:80 -r $rs:80
+	vs -d -t $VIP:80 -r $HELD_RS:80
 	touch /tmp/nat-go
-	wait $pid
+	wait $HELD_PID
 	expect=timeout
 	[ "$mode" = 1 ] && expect=reset
 	check_eq "$ph: delete with live connection, expire_nodest_conn=$mode" "$expect" \
 		"$(tail -n1 $R/$ph.d$mode)"
 	check_eq "$ph: the other server still serves" 1 \
 		"$(ns c timeout 30 python3 -S "$NATTOOL" tcp-get $VIP 80 2 | sort -u | wc -l)"
+}
+
+# dest_counted RS: real server RS:80 has counted a connection.
+dest_counted() {
+	[ "$(stat_field $1:80 1)" -gt 0 ]
 }
 
 # active_of RS: ActiveConn of real server RS:80 in -Ln.
@@ -196,18 +204,11 @@ active_of() {
 # its ActiveConn; its counters survive a re-add to the same service and
 # start again from zero in a re-created one.
 case_revive() {
-	local ph=$1 how=$2 first rs conns pid
-	nat_cleanup; nat_setup || { not_ok "$ph: setup"; return; }
-	servers hold-server 80
-	vs -A -t $VIP:80 -s rr
-	vs -a -t $VIP:80 -r $RS1:80 -m
-	vs -a -t $VIP:80 -r $RS2:80 -m
-	rm -f /tmp/nat-go
-	ns c timeout 60 python3 -S "$NATTOOL" hold-echo $VIP 80 /tmp/nat-go >$R/$ph.r$how &
-	pid=$!
-	wait_for "held connection" 20 test -s $R/$ph.r$how
-	first=$(head -n1 $R/$ph.r$how)
-	if [ "$first" = r1 ]; then rs=$RS1; else rs=$RS2; fi
+	local ph=$1 how=$2 rs conns
+	held $ph $R/$ph.r$how || { not_ok "$ph: setup"; return; }
+	rs=$HELD_RS
+	# The stock module's counters lag up to 2 s (its estimator sums them).
+	wait_for "the held connection counted" 10 dest_counted $rs
 	conns=$(stat_field $rs:80 1)
 	if [ "$how" = dest ]; then
 		vs -d -t $VIP:80 -r $rs:80
@@ -224,7 +225,7 @@ case_revive() {
 		"$(active_of $rs)"
 	check_eq "$ph: revived ($how): connection counter" "$conns" "$(stat_field $rs:80 1)"
 	touch /tmp/nat-go
-	wait $pid
+	wait $HELD_PID
 	check_eq "$ph: revived ($how): the live connection resumes" "echo ok" \
 		"$(tail -n1 $R/$ph.r$how)"
 }
