@@ -12,5 +12,5 @@
 . "$IPVSNG_TOP/tests/lib/vm.sh"
 . "$IPVSNG_TOP/tests/vm/cli/phase.sh"
 
-golden_phase stock 1
+golden_phase stock 0/1
 tap_done

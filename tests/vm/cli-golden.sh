@@ -17,5 +17,5 @@
 # rejects --pe sip with upstream's "not found" error.
 export GOLDEN_SKIP='--pe sip'
 export GOLDEN_SKIP_WHY='no sip persistence engine in ipvs-ng yet'
-golden_phase ours 2 "${GOLDEN_ONLY:-0}"
+golden_phase ours "${GOLDEN_ONLY:-0}/2"
 tap_done
