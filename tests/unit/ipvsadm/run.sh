@@ -49,8 +49,9 @@ oneline() { sed ':a;N;$!ba;s/\n/\\n/g'; }
 		sed -n 's/^\$ ipvsadm //p' args-ok.expected
 		grep -v '^#' plain.list
 	} | while IFS= read -r args; do
-		want=$(eval "TEST_ARGS_POPT=1 ./test-args $args" 2>&1; echo "rc=$?")
-		got=$(eval "./test-args $args" 2>&1; echo "rc=$?")
+		# Bounded: popt loops forever on some values (see plain.list).
+		want=$(eval "TEST_ARGS_POPT=1 timeout 10 ./test-args $args" 2>&1; echo "rc=$?")
+		got=$(eval "timeout 10 ./test-args $args" 2>&1; echo "rc=$?")
 		if [ "$got" = "$want" ]; then
 			echo "ok - plain parser agrees with popt: ipvsadm $args"
 		else
