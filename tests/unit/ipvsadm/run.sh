@@ -10,6 +10,16 @@ trap 'rm -f "$raw"' EXIT
 
 oneline() { sed ':a;N;$!ba;s/\n/\\n/g'; }
 
+# same NAME WANT GOT: one result, with a diff when they differ.
+same() {
+	if [ "$3" = "$2" ]; then
+		echo "ok - $1"
+	else
+		echo "not ok - $1"
+		diff <(echo "$2") <(echo "$3") | sed 's/^/# /'
+	fi
+}
+
 {
 	# Rejected command lines: upstream's stderr and exit status
 	# (args.expected, recorded by record-args.sh from ipvsadm 1.31).
@@ -34,12 +44,7 @@ oneline() { sed ':a;N;$!ba;s/\n/\\n/g'; }
 		args=${args#\$ ipvsadm }
 		want=${rec#*$'\n'}
 		got=$(eval "./test-args $args" 2>&1)
-		if [ "$got" = "$want" ]; then
-			echo "ok - parsed request of ipvsadm $args"
-		else
-			echo "not ok - parsed request of ipvsadm $args"
-			diff <(echo "$want") <(echo "$got") | sed 's/^/# /'
-		fi
+		same "parsed request of ipvsadm $args" "$want" "$got"
 	done
 
 	# Lines the plain-line parser takes (and near misses it must leave
@@ -52,12 +57,7 @@ oneline() { sed ':a;N;$!ba;s/\n/\\n/g'; }
 		# Bounded: popt loops forever on some values (see plain.list).
 		want=$(eval "TEST_ARGS_POPT=1 timeout 10 ./test-args $args" 2>&1; echo "rc=$?")
 		got=$(eval "timeout 10 ./test-args $args" 2>&1; echo "rc=$?")
-		if [ "$got" = "$want" ]; then
-			echo "ok - plain parser agrees with popt: ipvsadm $args"
-		else
-			echo "not ok - plain parser agrees with popt: ipvsadm $args"
-			diff <(echo "$want") <(echo "$got") | sed 's/^/# /'
-		fi
+		same "plain parser agrees with popt: ipvsadm $args" "$want" "$got"
 	done
 
 	./test-replay services data/full.rec data/full
