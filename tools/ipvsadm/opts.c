@@ -567,10 +567,9 @@ static int parse_plain(int argc, char **argv, struct vs_req *r)
 	char *vals[PLAIN_MAX], sflags[128] = "";
 	int tags[PLAIN_MAX], n, cmd;
 
+	/* -h and -v are not commands: popt's path answers them. */
 	n = split_plain(argc, argv, tags, vals);
-	if (n < 1 || tags[0] == 'h' || tags[0] == 'v')
-		return -1;
-	cmd = cmd_of_tag(tags[0]);
+	cmd = n < 1 ? -1 : cmd_of_tag(tags[0]);
 	if (cmd < 0)
 		return -1;
 	vs_req_init(r);
