@@ -144,15 +144,15 @@ static u32 ipvs_trash_fold(u16 af, const union nf_inet_addr *addr)
 }
 
 /* The bucket of a destination identity and the service it belongs to: the
- * fields ipvs_trash_get() compares. @vaf is the service's family.
+ * fields ipvs_trash_get() compares.
  */
 static struct hlist_head *ipvs_trash_bucket(struct ipvs_net *ipvs, u16 af,
 					    const union nf_inet_addr *addr, __be16 port,
-					    u16 vaf, const struct ipvs_service *svc)
+					    const struct ipvs_service *svc)
 {
-	u32 v = svc->fwmark ?: ipvs_trash_fold(vaf, &svc->addr) ^ (__force u32)svc->port;
+	u32 v = svc->fwmark ?: ipvs_trash_fold(svc->af, &svc->addr) ^ (__force u32)svc->port;
 	u32 h = jhash_3words(ipvs_trash_fold(af, addr) ^ (__force u32)port, v,
-			     ((u32)vaf << 16) | svc->protocol, 0);
+			     ((u32)svc->af << 16) | svc->protocol, 0);
 
 	return &ipvs->dest_trash[h >> (32 - IPVS_TRASH_BITS)];
 }
@@ -167,7 +167,7 @@ static void ipvs_trash_put(struct ipvs_net *ipvs, struct ipvs_dest *dest)
 	if (!ipvs->trash_len++)
 		ipvs_trash_arm(ipvs);
 	hlist_add_head(&dest->t_node,
-		       ipvs_trash_bucket(ipvs, dest->af, &dest->addr, dest->port, svc->af, svc));
+		       ipvs_trash_bucket(ipvs, dest->af, &dest->addr, dest->port, svc));
 	dest->idle_start = 0;
 }
 
@@ -183,7 +183,7 @@ static struct ipvs_dest *ipvs_trash_get(struct ipvs_service *svc,
 
 	lockdep_assert_held(&ipvs->lock);
 
-	b = ipvs_trash_bucket(ipvs, c->af, &c->addr, c->port, svc->af, svc);
+	b = ipvs_trash_bucket(ipvs, c->af, &c->addr, c->port, svc);
 	hlist_for_each_entry(dest, b, t_node) {
 		struct ipvs_service *old = rcu_dereference_protected(dest->svc,
 							lockdep_is_held(&ipvs->lock));
