@@ -94,8 +94,12 @@ struct ipvs_est {
 	u64	outbps;
 };
 
+struct ipvs_stats_block;
+
 struct ipvs_stats {
-	struct ipvs_cpu_stats __percpu	*cpu;
+	struct ipvs_cpu_stats __percpu	*cpu;	/* a slot of @block (stats.c) */
+	struct ipvs_stats_block		*block;
+	unsigned int			slot;
 	spinlock_t			lock;	/* base, rate and est */
 	struct ipvs_kstats		base;	/* sums at the last zeroing */
 	struct ipvs_kstats		rate;	/* estimator output (est.c) */
@@ -104,6 +108,7 @@ struct ipvs_stats {
 
 int ipvs_stats_init(struct ipvs_stats *s);
 void ipvs_stats_destroy(struct ipvs_stats *s);
+void ipvs_stats_pool_uninit(void);
 void ipvs_stats_read(struct ipvs_stats *s, struct ipvs_kstats *out);
 void ipvs_stats_read_cpu(struct ipvs_stats *s, int cpu, struct ipvs_kstats *out);
 void ipvs_stats_zero(struct ipvs_stats *s);

@@ -138,6 +138,7 @@ err_dp:
 	ipvs_dp_module_uninit();
 err_pernet:
 	unregister_pernet_subsys(&ipvs_net_ops);
+	ipvs_stats_pool_uninit();
 err:
 	return ret;
 }
@@ -150,6 +151,7 @@ static void __exit ipvs_exit(void)
 	unregister_pernet_subsys(&ipvs_net_ops);
 	/* Services and destinations are freed by RCU callbacks: wait for them. */
 	rcu_barrier();
+	ipvs_stats_pool_uninit();
 	pr_info("ipvs-ng unloaded\n");
 }
 
