@@ -18,6 +18,7 @@ int ipvs_nl_parse_service(struct ipvs_net *ipvs, struct ipvs_service_conf *c,
 int ipvs_nl_fill_service(struct sk_buff *skb, struct ipvs_service *svc);
 int ipvs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb);
 int ipvs_nl_dump_dests(struct sk_buff *skb, struct netlink_callback *cb);
+int ipvs_nl_dump_all_dests(struct sk_buff *skb, struct netlink_callback *cb);
 int ipvs_nl_dump_daemons(struct sk_buff *skb, struct netlink_callback *cb);
 
 #endif /* _IPVS_NETLINK_H */

@@ -44,6 +44,7 @@
 #include <net/ipv6.h>
 #include <ipvs/ipvs.h>
 #include <ipvs/netlink.h>
+#include <ipvs/ng_uapi.h>
 #include <ipvs/sched.h>
 
 MODULE_ALIAS_GENL_FAMILY(IPVS_GENL_NAME);
@@ -498,6 +499,12 @@ static const struct genl_small_ops ipvs_nl_ops[] = {
 	IPVS_NL_OP(IPVS_CMD_GET_INFO, ipvs_nl_get_cmd, NULL),
 	IPVS_NL_OP(IPVS_CMD_ZERO, ipvs_nl_set_cmd, NULL),
 	IPVS_NL_OP(IPVS_CMD_FLUSH, ipvs_nl_set_cmd, NULL),
+	/* ipvs-ng extensions (ipvs/ng_uapi.h): strictly validated */
+	{
+		.cmd	= IPVS_NG_CMD_GET_DESTS,
+		.flags	= GENL_ADMIN_PERM,
+		.dumpit	= ipvs_nl_dump_all_dests,
+	},
 };
 
 struct genl_family ipvs_genl_family __ro_after_init = {

@@ -11,6 +11,7 @@
 #include <net/genetlink.h>
 #include <ipvs/ipvs.h>
 #include <ipvs/netlink.h>
+#include <ipvs/ng_uapi.h>
 
 static int ipvs_nl_fill_stats(struct sk_buff *skb, int type, const struct ipvs_kstats *k)
 {
@@ -64,6 +65,20 @@ static int ipvs_nl_fill_stats64(struct sk_buff *skb, int type, const struct ipvs
 	return 0;
 }
 
+/* The attributes naming @svc: its family, then fwmark or protocol/addr/port. */
+static int ipvs_nl_put_service_key(struct sk_buff *skb, struct ipvs_service *svc)
+{
+	if (nla_put_u16(skb, IPVS_SVC_ATTR_AF, svc->af))
+		return -EMSGSIZE;
+	if (svc->fwmark)
+		return nla_put_u32(skb, IPVS_SVC_ATTR_FWMARK, svc->fwmark);
+	if (nla_put_u16(skb, IPVS_SVC_ATTR_PROTOCOL, svc->protocol) ||
+	    nla_put(skb, IPVS_SVC_ATTR_ADDR, sizeof(svc->addr), &svc->addr) ||
+	    nla_put_be16(skb, IPVS_SVC_ATTR_PORT, svc->port))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* IPVS_CMD_ATTR_SERVICE for @svc. Caller holds ipvs->lock. */
 int ipvs_nl_fill_service(struct sk_buff *skb, struct ipvs_service *svc)
 {
@@ -75,16 +90,8 @@ int ipvs_nl_fill_service(struct sk_buff *skb, struct ipvs_service *svc)
 	if (!nest)
 		return -EMSGSIZE;
 
-	if (nla_put_u16(skb, IPVS_SVC_ATTR_AF, svc->af))
+	if (ipvs_nl_put_service_key(skb, svc))
 		goto cancel;
-	if (svc->fwmark) {
-		if (nla_put_u32(skb, IPVS_SVC_ATTR_FWMARK, svc->fwmark))
-			goto cancel;
-	} else if (nla_put_u16(skb, IPVS_SVC_ATTR_PROTOCOL, svc->protocol) ||
-		   nla_put(skb, IPVS_SVC_ATTR_ADDR, sizeof(svc->addr), &svc->addr) ||
-		   nla_put_be16(skb, IPVS_SVC_ATTR_PORT, svc->port)) {
-		goto cancel;
-	}
 
 	/* No persistence engine exists yet, so no IPVS_SVC_ATTR_PE_NAME. */
 	if (nla_put_string(skb, IPVS_SVC_ATTR_SCHED_NAME, ipvs_service_sched_name(svc)) ||
@@ -172,17 +179,12 @@ int ipvs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 	int i;
 
 	mutex_lock(&ipvs->lock);
-	for (i = 0; i < 2 * IPVS_SVC_TAB_SIZE; i++) {
-		struct hlist_head *head = i < IPVS_SVC_TAB_SIZE ? &ipvs->svc_table[i] :
-					  &ipvs->fwm_table[i - IPVS_SVC_TAB_SIZE];
-
-		hlist_for_each_entry(svc, head, s_list) {
-			if (idx++ < start)
-				continue;
-			if (ipvs_nl_dump_service(skb, cb, svc)) {
-				idx--;
-				goto out;
-			}
+	ipvs_for_each_service(ipvs, svc, i) {
+		if (idx++ < start)
+			continue;
+		if (ipvs_nl_dump_service(skb, cb, svc)) {
+			idx--;
+			goto out;	/* out of both loops of the iterator */
 		}
 	}
 out:
@@ -227,6 +229,68 @@ int ipvs_nl_dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
 		genlmsg_end(skb, hdr);
 	}
 	cb->args[0] = idx;
+out:
+	mutex_unlock(&ipvs->lock);
+	return skb->len;
+}
+
+/* IPVS_CMD_ATTR_SERVICE with @svc's key only (IPVS_NG_CMD_GET_DESTS). */
+static int ipvs_nl_fill_service_key(struct sk_buff *skb, struct ipvs_service *svc)
+{
+	struct nlattr *nest = nla_nest_start_noflag(skb, IPVS_CMD_ATTR_SERVICE);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (ipvs_nl_put_service_key(skb, svc))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/*
+ * IPVS_NG_CMD_GET_DESTS: the destinations of every service, resuming at
+ * service cb->args[0], destination cb->args[1] of it.
+ */
+int ipvs_nl_dump_all_dests(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct ipvs_net *ipvs = ipvs_net(sock_net(skb->sk));
+	long svc_start = cb->args[0], dest_start = cb->args[1];
+	long svc_idx = 0, dest_idx = 0;
+	struct ipvs_service *svc;
+	struct ipvs_dest *dest;
+	void *hdr;
+	int i;
+
+	mutex_lock(&ipvs->lock);
+	ipvs_for_each_service(ipvs, svc, i) {
+		if (svc_idx++ < svc_start)
+			continue;
+		dest_idx = 0;
+		list_for_each_entry(dest, &svc->destinations, n_list) {
+			if (dest_idx++ < dest_start)
+				continue;
+			hdr = ipvs_nl_dump_hdr(skb, cb, IPVS_CMD_NEW_DEST);
+			if (!hdr)
+				goto full;
+			if (ipvs_nl_fill_service_key(skb, svc) ||
+			    ipvs_nl_fill_dest(skb, dest)) {
+				genlmsg_cancel(skb, hdr);
+				goto full;
+			}
+			genlmsg_end(skb, hdr);
+		}
+		dest_start = 0;
+	}
+	/* all sent: a later call finds nothing */
+	cb->args[0] = svc_idx;
+	cb->args[1] = 0;
+	goto out;
+full:
+	cb->args[0] = svc_idx - 1;
+	cb->args[1] = dest_idx - 1;
 out:
 	mutex_unlock(&ipvs->lock);
 	return skb->len;

@@ -48,6 +48,7 @@
 #include <sys/wait.h>
 #include <linux/genetlink.h>
 #include <linux/ip_vs.h>
+#include <ipvs/ng_uapi.h>
 #include <linux/netlink.h>
 
 #define MSGSZ 2048
@@ -265,7 +266,9 @@ static void corpus(struct msg *m, unsigned int k)
 		put_dest(m, s->af, raddr, s->port ? s->port : 80, fwd, 0);
 		break;
 	case 7:
-		msg_init(m, family, IPVS_CMD_GET_DEST, IPVS_GENL_VERSION);
+		/* one service's destinations, or all (an ipvs-ng extension) */
+		msg_init(m, family, rndn(4) ? IPVS_CMD_GET_DEST : IPVS_NG_CMD_GET_DESTS,
+			 IPVS_GENL_VERSION);
 		m->nlh.nlmsg_flags |= NLM_F_DUMP;
 		put_svc(m, s, 0);
 		break;
