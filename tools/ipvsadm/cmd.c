@@ -16,8 +16,7 @@ int vs_batching;
 static int report(int ret, enum vs_op op)
 {
 	if (ret) {
-		if (vs_err_prefix)
-			fputs(vs_err_prefix, stderr);
+		vs_err_start();
 		fprintf(stderr, "%s\n", vs_strerror(op, errno));
 	}
 	return ret;
@@ -26,6 +25,7 @@ static int report(int ret, enum vs_op op)
 void vs_list_all(unsigned int fmt)
 {
 	struct vs_svc_list l;
+	int all;
 
 	if (!(fmt & (FMT_RULE | FMT_JSON)))
 		vs_print_header(stdout, &vs_kinfo);
@@ -34,10 +34,17 @@ void vs_list_all(unsigned int fmt)
 		vs_exit(1);
 	}
 	vs_sort_list(&l, fmt);
+	/* one dump for all destinations where the kernel has it (ipvs-ng),
+	 * else one per service, as upstream */
+	all = vs_get_all_dests(&l) == 0;
+	if (!all && errno != EOPNOTSUPP) {
+		report(-1, OP_GET_DESTS);
+		vs_exit(1);
+	}
 	if (!(fmt & FMT_JSON))
 		vs_print_title(stdout, fmt);
 	for (int i = 0; i < l.n; i++) {
-		if (vs_get_dests(&l.e[i]) < 0) {
+		if (!all && vs_get_dests(&l.e[i]) < 0) {
 			report(-1, OP_GET_DESTS);
 			vs_exit(1);
 		}
@@ -145,7 +152,8 @@ static const enum vs_op svc_ops[CMD_COUNT] = {
 /* Kernel mutations: built as one message, sent now or queued (-R). */
 static int cmd_mutate(struct vs_req *r)
 {
-	struct nl_msg *msg;
+	struct vs_msg m;
+	int ret = 0;
 
 	switch (r->cmd) {
 	case CMD_ADD:
@@ -153,29 +161,29 @@ static int cmd_mutate(struct vs_req *r)
 	case CMD_DEL:
 	case CMD_ZERO:
 	case CMD_FLUSH:
-		msg = vs_service_msg(r->cmd, &r->svc);
+		ret = vs_service_msg(&m, r->cmd, &r->svc);
 		break;
 	case CMD_ADDDEST:
 	case CMD_EDITDEST:
 	case CMD_DELDEST:
-		msg = vs_dest_msg(r->cmd, &r->svc, &r->dest);
+		ret = vs_dest_msg(&m, r->cmd, &r->svc, &r->dest);
 		break;
 	case CMD_TIMEOUT:
-		msg = vs_timeout_msg(&r->to);
+		vs_timeout_msg(&m, &r->to);
 		break;
 	default:
-		msg = vs_daemon_msg(r->cmd, &r->dm);
+		vs_daemon_msg(&m, r->cmd, &r->dm);
 		break;
 	}
-	if (!msg) {
+	if (ret < 0 || m.bad) {
 		errno = ENOMEM;
 		return report(-1, svc_ops[r->cmd]);
 	}
 	if (vs_batching) {
-		vs_restore_queue(msg, svc_ops[r->cmd]);
+		vs_restore_queue(&m, svc_ops[r->cmd]);
 		return 0;
 	}
-	return report(vs_nl_talk(msg, NULL, NULL), svc_ops[r->cmd]);
+	return report(vs_nl_talk(&m, NULL, NULL), svc_ops[r->cmd]);
 }
 
 static const struct {

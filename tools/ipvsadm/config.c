@@ -10,19 +10,12 @@
 
 #include "ipvsadm.h"
 
-struct nl_msg *vs_timeout_msg(const struct vs_timeout *to)
+void vs_timeout_msg(struct vs_msg *m, const struct vs_timeout *to)
 {
-	struct nl_msg *msg = vs_nl_msg(IPVS_CMD_SET_CONFIG, 0);
-
-	if (!msg)
-		return NULL;
-	if (nla_put_u32(msg, IPVS_CMD_ATTR_TIMEOUT_TCP, to->tcp) < 0 ||
-	    nla_put_u32(msg, IPVS_CMD_ATTR_TIMEOUT_TCP_FIN, to->tcp_fin) < 0 ||
-	    nla_put_u32(msg, IPVS_CMD_ATTR_TIMEOUT_UDP, to->udp) < 0) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
+	vs_nl_msg(m, IPVS_CMD_SET_CONFIG, 0);
+	vs_msg_put_u32(m, IPVS_CMD_ATTR_TIMEOUT_TCP, to->tcp);
+	vs_msg_put_u32(m, IPVS_CMD_ATTR_TIMEOUT_TCP_FIN, to->tcp_fin);
+	vs_msg_put_u32(m, IPVS_CMD_ATTR_TIMEOUT_UDP, to->udp);
 }
 
 static int timeout_cb(struct nlmsghdr *nlh, void *arg)
@@ -32,12 +25,9 @@ static int timeout_cb(struct nlmsghdr *nlh, void *arg)
 
 int vs_get_timeout(struct vs_timeout *to)
 {
-	struct nl_msg *msg = vs_nl_msg(IPVS_CMD_GET_CONFIG, 0);
+	struct vs_msg m;
 
 	memset(to, 0, sizeof(*to));
-	if (!msg) {
-		errno = ENOMEM;
-		return -1;
-	}
-	return vs_nl_talk(msg, timeout_cb, to);
+	vs_nl_msg(&m, IPVS_CMD_GET_CONFIG, 0);
+	return vs_nl_talk(&m, timeout_cb, to);
 }

@@ -10,6 +10,7 @@
 #include <netlink/msg.h>
 
 #include "ipvsadm.h"
+#include <ipvs/ng_uapi.h>
 
 static const struct {
 	enum vs_cmd cmd;
@@ -20,25 +21,22 @@ static const struct {
 	{ CMD_DELDEST, IPVS_CMD_DEL_DEST },
 };
 
-struct nl_msg *vs_dest_msg(enum vs_cmd cmd, const struct vs_service *svc,
-			   const struct vs_dest *d)
+/*
+ * The service goes as its key only: the kernel (ours and the stock one)
+ * reads nothing else of it for a destination request.
+ */
+int vs_dest_msg(struct vs_msg *m, enum vs_cmd cmd,
+		const struct vs_service *svc, const struct vs_dest *d)
 {
 	for (size_t i = 0; i < sizeof(dest_cmds) / sizeof(dest_cmds[0]); i++) {
-		struct nl_msg *msg;
-
 		if (dest_cmds[i].cmd != cmd)
 			continue;
-		msg = vs_nl_msg(dest_cmds[i].nlcmd, 0);
-		if (!msg)
-			return NULL;
-		if (vs_nl_put_service(msg, svc, 1) < 0 ||
-		    vs_nl_put_dest(msg, d) < 0) {
-			nlmsg_free(msg);
-			return NULL;
-		}
-		return msg;
+		vs_nl_msg(m, dest_cmds[i].nlcmd, 0);
+		vs_nl_put_service(m, svc, 0);
+		vs_nl_put_dest(m, d);
+		return 0;
 	}
-	return NULL;
+	return -1;
 }
 
 int vs_dest_add_to(struct vs_svc_entry *e, const struct vs_dest *d)
@@ -64,13 +62,74 @@ static int dests_cb(struct nlmsghdr *nlh, void *arg)
 
 int vs_get_dests(struct vs_svc_entry *e)
 {
-	struct nl_msg *msg = vs_nl_msg(IPVS_CMD_GET_DEST, NLM_F_DUMP);
+	struct vs_msg m;
 
-	if (!msg || vs_nl_put_service(msg, &e->svc, 0) < 0) {
-		if (msg)
-			nlmsg_free(msg);
+	vs_nl_msg(&m, IPVS_CMD_GET_DEST, NLM_F_DUMP);
+	vs_nl_put_service(&m, &e->svc, 0);
+	return vs_nl_talk(&m, dests_cb, e);
+}
+
+/*
+ * Every service's destinations in one dump (IPVS_NG_CMD_GET_DESTS, an
+ * ipvs-ng extension): each message names its service by key, looked up
+ * in l through an index sorted by key.  A destination of a service added
+ * since l was fetched is dropped, as it would be by per-service dumps.
+ * Fails with EOPNOTSUPP on kernels without the extension, before any
+ * destination is added.
+ */
+static int key_cmp(const void *pa, const void *pb)
+{
+	const struct vs_service *a = &(*(struct vs_svc_entry *const *)pa)->svc;
+	const struct vs_service *b = &(*(struct vs_svc_entry *const *)pb)->svc;
+
+	if (a->af != b->af)
+		return a->af < b->af ? -1 : 1;
+	if (a->fwmark != b->fwmark)
+		return a->fwmark < b->fwmark ? -1 : 1;
+	if (a->protocol != b->protocol)
+		return a->protocol < b->protocol ? -1 : 1;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return memcmp(&a->addr, &b->addr, sizeof(a->addr));
+}
+
+struct all_dests {
+	struct vs_svc_entry **by_key;
+	int n;
+};
+
+static int all_dests_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct all_dests *ad = arg;
+	struct vs_svc_entry key, *kp = &key, **e;
+	struct vs_dest d;
+
+	if (vs_parse_service_key_msg(nlh, &key.svc) < 0)
+		return -1;
+	e = bsearch(&kp, ad->by_key, ad->n, sizeof(*ad->by_key), key_cmp);
+	if (!e)
+		return 0;
+	if (vs_parse_dest_msg(nlh, (*e)->svc.af, &d) < 0)
+		return -1;
+	return vs_dest_add_to(*e, &d);
+}
+
+int vs_get_all_dests(struct vs_svc_list *l)
+{
+	struct all_dests ad = { .n = l->n };
+	struct vs_msg m;
+	int ret;
+
+	ad.by_key = malloc(sizeof(*ad.by_key) * (l->n ? l->n : 1));
+	if (!ad.by_key) {
 		errno = ENOMEM;
 		return -1;
 	}
-	return vs_nl_talk(msg, dests_cb, e);
+	for (int i = 0; i < l->n; i++)
+		ad.by_key[i] = &l->e[i];
+	qsort(ad.by_key, ad.n, sizeof(*ad.by_key), key_cmp);
+	vs_nl_msg(&m, IPVS_NG_CMD_GET_DESTS, NLM_F_DUMP);
+	ret = vs_nl_talk(&m, all_dests_cb, &ad);
+	free(ad.by_key);
+	return ret;
 }

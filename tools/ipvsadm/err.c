@@ -13,7 +13,13 @@
 
 const char *vs_progname = "ipvsadm";
 void (*vs_before_exit)(void);
-const char *vs_err_prefix;	/* "line N: " while restoring */
+long vs_err_line;	/* while restoring: errors start "line N: " */
+
+void vs_err_start(void)
+{
+	if (vs_err_line)
+		fprintf(stderr, "line %ld: ", vs_err_line);
+}
 
 void vs_exit(int status)
 {
@@ -35,8 +41,7 @@ void vs_fail(int status, const char *fmt, ...)
 		vs_before_exit = NULL;
 		hook();
 	}
-	if (vs_err_prefix)
-		fputs(vs_err_prefix, stderr);
+	vs_err_start();
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -91,8 +96,7 @@ const char *vs_strerror(enum vs_op op, int err)
 
 void vs_tryhelp_exit(int status)
 {
-	if (vs_err_prefix)
-		fputs(vs_err_prefix, stderr);
+	vs_err_start();
 	fprintf(stderr, "Try `%s -h' or '%s --help' for more information.\n",
 		vs_progname, vs_progname);
 	vs_exit(status);

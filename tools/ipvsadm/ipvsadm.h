@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <netinet/in.h>
+#include <linux/netlink.h>
 #include <linux/ip_vs.h>
 
 #define VS_PROGRAM_VERSION	"v1.31"
@@ -215,7 +216,8 @@ enum vs_op {
 /* err.c */
 extern const char *vs_progname;
 extern void (*vs_before_exit)(void);
-extern const char *vs_err_prefix;
+extern long vs_err_line;
+void vs_err_start(void);	/* "line N: " while restoring */
 void vs_fail(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 void vs_exit(int status) __attribute__((noreturn));
@@ -250,33 +252,52 @@ void vs_check_legal(enum vs_cmd cmd, uint64_t options);
 void vs_check_tunnel(int tun_type, uint64_t options);
 void vs_check_semantics(struct vs_req *r);
 
+/* msg.c: a request built in place (no allocation). */
+#define VS_MSG_BYTES	512	/* the largest request is ~250 bytes */
+struct vs_msg {
+	size_t len;
+	int bad;		/* did not fit: never sent */
+	union {
+		struct nlmsghdr nlh;
+		unsigned char buf[VS_MSG_BYTES];
+	} u;
+};
+void vs_msg_init(struct vs_msg *m, int family, int cmd, int flags);
+void vs_msg_put(struct vs_msg *m, int type, const void *data, size_t len);
+void vs_msg_put_u8(struct vs_msg *m, int type, uint8_t v);
+void vs_msg_put_u16(struct vs_msg *m, int type, uint16_t v);
+void vs_msg_put_u32(struct vs_msg *m, int type, uint32_t v);
+void vs_msg_put_str(struct vs_msg *m, int type, const char *s);
+size_t vs_msg_nest(struct vs_msg *m, int type);
+void vs_msg_nest_end(struct vs_msg *m, size_t off);
+
 /* nl.c */
-struct nl_msg;
-struct nlmsghdr;
 typedef int (*vs_nl_cb)(struct nlmsghdr *nlh, void *arg);
 int vs_nl_open(void);
 void vs_nl_close(void);
-struct nl_msg *vs_nl_msg(int cmd, int flags);
-int vs_nl_talk(struct nl_msg *msg, vs_nl_cb cb, void *arg);
-int vs_nl_put_service(struct nl_msg *msg, const struct vs_service *svc,
-		      int full);
-int vs_nl_put_dest(struct nl_msg *msg, const struct vs_dest *d);
+void vs_nl_msg(struct vs_msg *m, int cmd, int flags);
+int vs_nl_talk(struct vs_msg *m, vs_nl_cb cb, void *arg);
+void vs_nl_put_service(struct vs_msg *m, const struct vs_service *svc,
+		       int full);
+void vs_nl_put_dest(struct vs_msg *m, const struct vs_dest *d);
 /* Batch (pipelined) sending: queue a message tagged with a cookie. */
 typedef void (*vs_batch_done)(long cookie, int err, void *arg);
 void vs_batch_init(vs_batch_done done, void *arg);
-int vs_batch_add(struct nl_msg *msg, long cookie);
+int vs_batch_add(struct vs_msg *m, long cookie);
 int vs_batch_flush(void);
 
 /* Attribute parsers (pure; used on replies and in unit tests). */
 int vs_parse_info_msg(struct nlmsghdr *nlh, struct vs_info *info);
 int vs_parse_service_msg(struct nlmsghdr *nlh, struct vs_service *svc);
+int vs_parse_service_key_msg(struct nlmsghdr *nlh, struct vs_service *svc);
 int vs_parse_dest_msg(struct nlmsghdr *nlh, uint16_t svc_af,
 		      struct vs_dest *d);
 int vs_parse_timeout_msg(struct nlmsghdr *nlh, struct vs_timeout *to);
 int vs_parse_daemon_msg(struct nlmsghdr *nlh, struct vs_daemon *dm);
 
 /* service.c */
-struct nl_msg *vs_service_msg(enum vs_cmd cmd, const struct vs_service *svc);
+int vs_service_msg(struct vs_msg *m, enum vs_cmd cmd,
+		   const struct vs_service *svc);
 int vs_get_info(struct vs_info *info);
 int vs_get_services(struct vs_svc_list *l);
 int vs_get_service(const struct vs_service *key, struct vs_service *out);
@@ -285,18 +306,20 @@ struct vs_svc_entry *vs_svc_list_add(struct vs_svc_list *l);
 int vs_svc_cmp(const void *a, const void *b);
 
 /* dest.c */
-struct nl_msg *vs_dest_msg(enum vs_cmd cmd, const struct vs_service *svc,
-			   const struct vs_dest *d);
+int vs_dest_msg(struct vs_msg *m, enum vs_cmd cmd,
+		const struct vs_service *svc, const struct vs_dest *d);
 int vs_get_dests(struct vs_svc_entry *e);
+int vs_get_all_dests(struct vs_svc_list *l);
 int vs_dest_cmp(const void *a, const void *b);
 int vs_dest_add_to(struct vs_svc_entry *e, const struct vs_dest *d);
 
 /* config.c */
-struct nl_msg *vs_timeout_msg(const struct vs_timeout *to);
+void vs_timeout_msg(struct vs_msg *m, const struct vs_timeout *to);
 int vs_get_timeout(struct vs_timeout *to);
 
 /* daemon.c */
-struct nl_msg *vs_daemon_msg(enum vs_cmd cmd, const struct vs_daemon *dm);
+void vs_daemon_msg(struct vs_msg *m, enum vs_cmd cmd,
+		   const struct vs_daemon *dm);
 int vs_get_daemons(struct vs_daemon dm[2]);
 
 /* conn.c */
@@ -350,6 +373,6 @@ extern int vs_batching;
 int vs_run(int argc, char **argv, int reading_stdin);
 int vs_execute(struct vs_req *r);
 void vs_list_all(unsigned int fmt);
-void vs_restore_queue(struct nl_msg *msg, enum vs_op op);
+void vs_restore_queue(struct vs_msg *m, enum vs_op op);
 
 #endif

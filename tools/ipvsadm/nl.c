@@ -80,33 +80,21 @@ void vs_nl_close(void)
 	sk = NULL;
 }
 
-/* Room for any request we build (the largest, a service, is ~200 bytes). */
-#define VS_MSG_BYTES	1024
-
-struct nl_msg *vs_nl_msg(int cmd, int flags)
+void vs_nl_msg(struct vs_msg *m, int cmd, int flags)
 {
-	/* Requests are a few hundred bytes; nlmsg_alloc() would clear a page
-	 * for each, which -R pays 50,000 times. */
-	struct nl_msg *msg = nlmsg_alloc_size(VS_MSG_BYTES);
-
-	if (!msg)
-		return NULL;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags,
-			 cmd, IPVS_GENL_VERSION)) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
+	vs_msg_init(m, family, cmd, flags);
 }
 
 /*
- * Stamps port, sequence number and request flags; returns the seq.  ack:
- * ask for an acknowledgement even on success (errors always get one).
+ * Stamps length, port, sequence number and request flags; returns the
+ * seq.  ack: ask for an acknowledgement even on success (errors always
+ * get one).
  */
-static uint32_t finish_msg(struct nl_msg *msg, int ack)
+static uint32_t finish_msg(struct vs_msg *m, int ack)
 {
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlmsghdr *nlh = &m->u.nlh;
 
+	nlh->nlmsg_len = (uint32_t)m->len;
 	nlh->nlmsg_pid = nl_socket_get_local_port(sk);
 	nlh->nlmsg_seq = nl_socket_use_seq(sk);
 	nlh->nlmsg_flags |= NLM_F_REQUEST;
@@ -116,19 +104,22 @@ static uint32_t finish_msg(struct nl_msg *msg, int ack)
 }
 
 /*
- * Sends msg (consumed) and reads the answer: every data message goes to
+ * Sends m and reads the answer: every data message goes to
  * cb, until the ack (or NLMSG_DONE for a dump).  Returns 0, or -1 with
  * errno set to the kernel's error (EINVAL when a reply did not parse).
  */
-int vs_nl_talk(struct nl_msg *msg, vs_nl_cb cb, void *arg)
+int vs_nl_talk(struct vs_msg *m, vs_nl_cb cb, void *arg)
 {
-	uint32_t seq = finish_msg(msg, 1);
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	uint32_t seq;
 	int ret = 0, done = 0, n;
 
-	record_frame('Q', nlh, nlh->nlmsg_len);
-	n = nl_sendto(sk, nlh, nlh->nlmsg_len);
-	nlmsg_free(msg);
+	if (m->bad) {
+		errno = ENOMEM;
+		return -1;
+	}
+	seq = finish_msg(m, 1);
+	record_frame('Q', m->u.buf, (uint32_t)m->len);
+	n = nl_sendto(sk, m->u.buf, m->len);
 	if (n < 0) {
 		errno = EINVAL;
 		return -1;
@@ -286,84 +277,72 @@ int vs_batch_flush(void)
 	return ret;
 }
 
-int vs_batch_add(struct nl_msg *msg, long cookie)
+int vs_batch_add(struct vs_msg *m, long cookie)
 {
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	size_t len = NLMSG_ALIGN(nlh->nlmsg_len);
+	size_t len = NLMSG_ALIGN(m->len);
 	uint32_t seq;
 	int ret = 0;
 
 	if (batch.n && (batch.n == batch.max || batch.len + len > batch.cap))
 		ret = vs_batch_flush();
-	seq = finish_msg(msg, 0);
+	if (m->bad) {
+		batch.done(cookie, ENOMEM, batch.arg);
+		return -1;
+	}
+	seq = finish_msg(m, 0);
 	if (!batch.n)
 		batch.first_seq = seq;
-	memcpy(batch.buf + batch.len, nlh, nlh->nlmsg_len);
-	memset(batch.buf + batch.len + nlh->nlmsg_len, 0,
-	       len - nlh->nlmsg_len);
+	memcpy(batch.buf + batch.len, m->u.buf, len);
 	batch.last = batch.len;
 	batch.len += len;
 	batch.cookies[batch.n++] = cookie;
-	nlmsg_free(msg);
 	return ret;
 }
 
 /* ---- attribute builders -------------------------------------------- */
 
-int vs_nl_put_service(struct nl_msg *msg, const struct vs_service *svc,
-		      int full)
+void vs_nl_put_service(struct vs_msg *m, const struct vs_service *svc,
+		       int full)
 {
 	struct ip_vs_flags fl = { .flags = svc->flags, .mask = ~0U };
-	struct nlattr *nest = nla_nest_start(msg, IPVS_CMD_ATTR_SERVICE);
+	size_t nest = vs_msg_nest(m, IPVS_CMD_ATTR_SERVICE);
 
-	if (!nest)
-		return -1;
-	if (nla_put_u16(msg, IPVS_SVC_ATTR_AF, svc->af) < 0)
-		return -1;
+	vs_msg_put_u16(m, IPVS_SVC_ATTR_AF, svc->af);
 	if (svc->fwmark) {
-		if (nla_put_u32(msg, IPVS_SVC_ATTR_FWMARK, svc->fwmark) < 0)
-			return -1;
-	} else if (nla_put_u16(msg, IPVS_SVC_ATTR_PROTOCOL, svc->protocol) < 0 ||
-		   nla_put(msg, IPVS_SVC_ATTR_ADDR, sizeof(svc->addr),
-			   &svc->addr) < 0 ||
-		   nla_put_u16(msg, IPVS_SVC_ATTR_PORT, svc->port) < 0) {
-		return -1;
+		vs_msg_put_u32(m, IPVS_SVC_ATTR_FWMARK, svc->fwmark);
+	} else {
+		vs_msg_put_u16(m, IPVS_SVC_ATTR_PROTOCOL, svc->protocol);
+		vs_msg_put(m, IPVS_SVC_ATTR_ADDR, &svc->addr,
+			   sizeof(svc->addr));
+		vs_msg_put_u16(m, IPVS_SVC_ATTR_PORT, svc->port);
 	}
 	if (full) {
-		if (nla_put_string(msg, IPVS_SVC_ATTR_SCHED_NAME,
-				   svc->sched) < 0)
-			return -1;
-		if (svc->pe[0] &&
-		    nla_put_string(msg, IPVS_SVC_ATTR_PE_NAME, svc->pe) < 0)
-			return -1;
-		if (nla_put(msg, IPVS_SVC_ATTR_FLAGS, sizeof(fl), &fl) < 0 ||
-		    nla_put_u32(msg, IPVS_SVC_ATTR_TIMEOUT, svc->timeout) < 0 ||
-		    nla_put_u32(msg, IPVS_SVC_ATTR_NETMASK, svc->netmask) < 0)
-			return -1;
+		vs_msg_put_str(m, IPVS_SVC_ATTR_SCHED_NAME, svc->sched);
+		if (svc->pe[0])
+			vs_msg_put_str(m, IPVS_SVC_ATTR_PE_NAME, svc->pe);
+		vs_msg_put(m, IPVS_SVC_ATTR_FLAGS, &fl, sizeof(fl));
+		vs_msg_put_u32(m, IPVS_SVC_ATTR_TIMEOUT, svc->timeout);
+		vs_msg_put_u32(m, IPVS_SVC_ATTR_NETMASK, svc->netmask);
 	}
-	nla_nest_end(msg, nest);
-	return 0;
+	vs_msg_nest_end(m, nest);
 }
 
-int vs_nl_put_dest(struct nl_msg *msg, const struct vs_dest *d)
+void vs_nl_put_dest(struct vs_msg *m, const struct vs_dest *d)
 {
-	struct nlattr *nest = nla_nest_start(msg, IPVS_CMD_ATTR_DEST);
+	size_t nest = vs_msg_nest(m, IPVS_CMD_ATTR_DEST);
 
-	if (!nest ||
-	    nla_put_u16(msg, IPVS_DEST_ATTR_ADDR_FAMILY, d->af) < 0 ||
-	    nla_put(msg, IPVS_DEST_ATTR_ADDR, sizeof(d->addr), &d->addr) < 0 ||
-	    nla_put_u16(msg, IPVS_DEST_ATTR_PORT, d->port) < 0 ||
-	    nla_put_u32(msg, IPVS_DEST_ATTR_FWD_METHOD,
-			d->conn_flags & IP_VS_CONN_F_FWD_MASK) < 0 ||
-	    nla_put_u32(msg, IPVS_DEST_ATTR_WEIGHT, d->weight) < 0 ||
-	    nla_put_u8(msg, IPVS_DEST_ATTR_TUN_TYPE, d->tun_type) < 0 ||
-	    nla_put_u16(msg, IPVS_DEST_ATTR_TUN_PORT, d->tun_port) < 0 ||
-	    nla_put_u16(msg, IPVS_DEST_ATTR_TUN_FLAGS, d->tun_flags) < 0 ||
-	    nla_put_u32(msg, IPVS_DEST_ATTR_U_THRESH, d->u_threshold) < 0 ||
-	    nla_put_u32(msg, IPVS_DEST_ATTR_L_THRESH, d->l_threshold) < 0)
-		return -1;
-	nla_nest_end(msg, nest);
-	return 0;
+	vs_msg_put_u16(m, IPVS_DEST_ATTR_ADDR_FAMILY, d->af);
+	vs_msg_put(m, IPVS_DEST_ATTR_ADDR, &d->addr, sizeof(d->addr));
+	vs_msg_put_u16(m, IPVS_DEST_ATTR_PORT, d->port);
+	vs_msg_put_u32(m, IPVS_DEST_ATTR_FWD_METHOD,
+		       d->conn_flags & IP_VS_CONN_F_FWD_MASK);
+	vs_msg_put_u32(m, IPVS_DEST_ATTR_WEIGHT, (uint32_t)d->weight);
+	vs_msg_put_u8(m, IPVS_DEST_ATTR_TUN_TYPE, d->tun_type);
+	vs_msg_put_u16(m, IPVS_DEST_ATTR_TUN_PORT, d->tun_port);
+	vs_msg_put_u16(m, IPVS_DEST_ATTR_TUN_FLAGS, d->tun_flags);
+	vs_msg_put_u32(m, IPVS_DEST_ATTR_U_THRESH, d->u_threshold);
+	vs_msg_put_u32(m, IPVS_DEST_ATTR_L_THRESH, d->l_threshold);
+	vs_msg_nest_end(m, nest);
 }
 
 /* ---- reply parsers -------------------------------------------------- */
@@ -486,22 +465,14 @@ static void copy_string(char *dst, size_t size, struct nlattr *a)
 	dst[n] = '\0';
 }
 
-int vs_parse_service_msg(struct nlmsghdr *nlh, struct vs_service *svc)
+/* A service's key from its parsed attributes; zeroes the rest of svc. */
+static int service_key(struct nlattr **a, struct vs_service *svc)
 {
-	struct nlattr *a[IPVS_SVC_ATTR_MAX + 1], *nest;
-	struct ip_vs_flags fl;
-
-	if (nested_of(nlh, IPVS_CMD_ATTR_SERVICE, &nest) < 0 ||
-	    nla_parse_nested(a, IPVS_SVC_ATTR_MAX, nest, svc_policy) < 0)
-		return -1;
 	if (!a[IPVS_SVC_ATTR_AF] ||
 	    !(a[IPVS_SVC_ATTR_FWMARK] ||
 	      (a[IPVS_SVC_ATTR_PROTOCOL] && a[IPVS_SVC_ATTR_ADDR] &&
-	       a[IPVS_SVC_ATTR_PORT])) ||
-	    !a[IPVS_SVC_ATTR_SCHED_NAME] || !a[IPVS_SVC_ATTR_NETMASK] ||
-	    !a[IPVS_SVC_ATTR_TIMEOUT] || !a[IPVS_SVC_ATTR_FLAGS])
+	       a[IPVS_SVC_ATTR_PORT])))
 		return -1;
-
 	memset(svc, 0, sizeof(*svc));
 	svc->af = nla_get_u16(a[IPVS_SVC_ATTR_AF]);
 	if (a[IPVS_SVC_ATTR_FWMARK]) {
@@ -512,6 +483,39 @@ int vs_parse_service_msg(struct nlmsghdr *nlh, struct vs_service *svc)
 			   sizeof(svc->addr));
 		svc->port = nla_get_u16(a[IPVS_SVC_ATTR_PORT]);
 	}
+	return 0;
+}
+
+/* The attributes of the message's IPVS_CMD_ATTR_SERVICE, into a. */
+static int service_attrs(struct nlmsghdr *nlh, struct nlattr **a)
+{
+	struct nlattr *nest;
+
+	if (nested_of(nlh, IPVS_CMD_ATTR_SERVICE, &nest) < 0)
+		return -1;
+	return nla_parse_nested(a, IPVS_SVC_ATTR_MAX, nest, svc_policy);
+}
+
+int vs_parse_service_key_msg(struct nlmsghdr *nlh, struct vs_service *svc)
+{
+	struct nlattr *a[IPVS_SVC_ATTR_MAX + 1];
+
+	if (service_attrs(nlh, a) < 0)
+		return -1;
+	return service_key(a, svc);
+}
+
+int vs_parse_service_msg(struct nlmsghdr *nlh, struct vs_service *svc)
+{
+	struct nlattr *a[IPVS_SVC_ATTR_MAX + 1];
+	struct ip_vs_flags fl;
+
+	if (service_attrs(nlh, a) < 0)
+		return -1;
+	if (!a[IPVS_SVC_ATTR_SCHED_NAME] || !a[IPVS_SVC_ATTR_NETMASK] ||
+	    !a[IPVS_SVC_ATTR_TIMEOUT] || !a[IPVS_SVC_ATTR_FLAGS] ||
+	    service_key(a, svc) < 0)
+		return -1;
 	copy_string(svc->sched, sizeof(svc->sched),
 		    a[IPVS_SVC_ATTR_SCHED_NAME]);
 	if (a[IPVS_SVC_ATTR_PE_NAME])

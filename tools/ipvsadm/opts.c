@@ -143,16 +143,56 @@ static void check_matrix(const char *row, const enum vs_opt *cols, int ncols,
 	}
 }
 
+/*
+ * A row's letters as option masks, so that a legal command line (every
+ * line of a restore file) costs three mask tests; only a violation walks
+ * the row, to report the first offending option in table order.
+ */
+struct row_masks {
+	uint64_t required, illegal, one_of;
+	int ready;
+};
+
+static void check_row(struct row_masks *m, const char *row,
+		      const enum vs_opt *cols, int ncols, uint64_t options,
+		      const char *what, const char *kind)
+{
+	uint64_t one;
+
+	if (!m->ready) {
+		for (int j = 0; j < ncols; j++) {
+			uint64_t bit = OPTBIT(cols ? cols[j] : (enum vs_opt)j);
+
+			if (row[j] == 'R')
+				m->required |= bit;
+			else if (row[j] == '-')
+				m->illegal |= bit;
+			else if (row[j] == '1')
+				m->one_of |= bit;
+		}
+		m->ready = 1;
+	}
+	one = options & m->one_of;
+	if ((options & m->required) == m->required &&
+	    !(options & m->illegal) && !(one & (one - 1)))
+		return;
+	check_matrix(row, cols, ncols, options, what, kind);
+}
+
 void vs_check_legal(enum vs_cmd cmd, uint64_t options)
 {
-	check_matrix(legal[cmd], NULL, OPT_COUNT, options, vs_cmd_names[cmd],
-		     "command");
+	static struct row_masks masks[CMD_COUNT];
+
+	check_row(&masks[cmd], legal[cmd], NULL, OPT_COUNT, options,
+		  vs_cmd_names[cmd], "command");
 }
 
 void vs_check_tunnel(int tun_type, uint64_t options)
 {
-	check_matrix(tun_legal[tun_type], tun_opts, N_TUN_OPTS, options,
-		     tun_names[tun_type], "tunnel type");
+	static struct row_masks masks[IP_VS_CONN_F_TUNNEL_TYPE_MAX];
+
+	check_row(&masks[tun_type], tun_legal[tun_type], tun_opts, N_TUN_OPTS,
+		  options, tun_names[tun_type], "tunnel type");
 }
 
 /* popt return values; printable ones are the short option letters. */
@@ -628,8 +668,7 @@ int vs_parse_popt(int argc, char **argv, struct vs_req *r)
 				poptBadOption(ctx, POPT_BADOPTION_NOALIAS));
 	}
 	if (c < -1) {
-		if (vs_err_prefix)
-			fputs(vs_err_prefix, stderr);
+		vs_err_start();
 		fprintf(stderr, "%s: %s\n",
 			poptBadOption(ctx, POPT_BADOPTION_NOALIAS),
 			poptStrerror(c));

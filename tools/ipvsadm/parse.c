@@ -17,11 +17,28 @@
 
 #include "ipvsadm.h"
 
+/*
+ * Plain decimal digits, at most nine (no sign, blank or overflow to worry
+ * about): what almost every number in a restore file is.  Returns -1 for
+ * anything else, which then goes through the libc parser.
+ */
+static long plain_decimal(const char *s)
+{
+	long v = 0;
+	int n = 0;
+
+	for (; *s >= '0' && *s <= '9' && n < 10; s++, n++)
+		v = v * 10 + (*s - '0');
+	return (*s || !n || n > 9) ? -1 : v;
+}
+
 int vs_str_to_number(const char *s, int min, int max)
 {
 	char *end;
-	long v;
+	long v = plain_decimal(s);
 
+	if (v >= 0)
+		return v < min || v > max ? -1 : (int)v;
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (end == s || *end != '\0' || errno == ERANGE)
@@ -37,6 +54,45 @@ static int all_digits(const char *s)
 		if (!isdigit((unsigned char)*s))
 			return 0;
 	return 1;
+}
+
+/*
+ * The strict dotted quad "a.b.c.d" (decimal, 0-255, no leading zeros),
+ * which inet_aton() reads the same way but far more slowly; anything else
+ * (octal, hex, fewer parts) is left to inet_aton().
+ */
+static int plain_quad(const char *s, struct in_addr *addr)
+{
+	uint32_t a = 0;
+
+	for (int part = 0; part < 4; part++) {
+		unsigned int v = 0;
+		const char *start = s;
+
+		while (*s >= '0' && *s <= '9' && s - start < 3)
+			v = v * 10 + (unsigned int)(*s++ - '0');
+		if (s == start || v > 255 || (*start == '0' && s - start > 1))
+			return 0;
+		if (*s != (part < 3 ? '.' : '\0'))
+			return 0;
+		s++;
+		a = a << 8 | v;
+	}
+	addr->s_addr = htonl(a);
+	return 1;
+}
+
+static int ipv4_aton(const char *s, struct in_addr *addr)
+{
+	return plain_quad(s, addr) || inet_aton(s, addr);
+}
+
+/* An IPv6 address has at least two colons ("::"). */
+static int may_be_ipv6(const char *s)
+{
+	const char *c = strchr(s, ':');
+
+	return c && strchr(c + 1, ':');
 }
 
 int vs_host_to_addr(const char *name, struct in_addr *addr)
@@ -99,7 +155,7 @@ int vs_parse_service(char *buf, struct vs_service *svc)
 		*colon = '\0';
 	}
 
-	if (inet_pton(AF_INET6, buf, &a6) > 0) {
+	if (may_be_ipv6(buf) && inet_pton(AF_INET6, buf, &a6) > 0) {
 		svc->af = AF_INET6;
 		svc->addr.in6 = a6;
 		svc->netmask = 128;
@@ -109,7 +165,7 @@ int vs_parse_service(char *buf, struct vs_service *svc)
 		colon = strrchr(buf, ':');
 		if (colon)
 			*colon = '\0';
-		if (inet_aton(buf, &a4) == 0 && vs_host_to_addr(buf, &a4) < 0)
+		if (!ipv4_aton(buf, &a4) && vs_host_to_addr(buf, &a4) < 0)
 			return 0;
 		svc->af = AF_INET;
 		memset(&svc->addr, 0, sizeof(svc->addr));
@@ -135,7 +191,7 @@ int vs_parse_netmask(const char *buf, uint32_t *mask)
 
 	if (!buf)
 		return 0;
-	if (inet_aton(buf, &a) == 0 && vs_host_to_addr(buf, &a) < 0)
+	if (!ipv4_aton(buf, &a) && vs_host_to_addr(buf, &a) < 0)
 		return 0;
 	*mask = a.s_addr;
 	return 1;

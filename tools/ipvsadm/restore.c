@@ -129,7 +129,6 @@ static struct {
 	long line;		/* line being processed */
 	long last_line;		/* last line holding a command */
 	int last_result;
-	char prefix[32];
 } rs;
 
 #define OP_BITS 6
@@ -146,18 +145,18 @@ static void batch_done(long cookie, int err, void *arg)
 		rs.last_result = err ? -1 : 0;
 }
 
-void vs_restore_queue(struct nl_msg *msg, enum vs_op op)
+void vs_restore_queue(struct vs_msg *m, enum vs_op op)
 {
-	vs_batch_add(msg, (rs.line << OP_BITS) | op);
+	vs_batch_add(m, (rs.line << OP_BITS) | op);
 }
 
 static void flush_hook(void)
 {
-	const char *saved = vs_err_prefix;
+	long saved = vs_err_line;
 
-	vs_err_prefix = NULL;
+	vs_err_line = 0;
 	vs_batch_flush();
-	vs_err_prefix = saved;
+	vs_err_line = saved;
 }
 
 int vs_restore(FILE *in)
@@ -173,9 +172,7 @@ int vs_restore(FILE *in)
 	while ((argv = vs_read_line(in, &argc)) != NULL) {
 		rs.line++;
 		if (argc > 1) {
-			snprintf(rs.prefix, sizeof(rs.prefix), "line %ld: ",
-				 rs.line);
-			vs_err_prefix = rs.prefix;
+			vs_err_line = rs.line;
 			rs.last_line = rs.line;
 			rs.last_result = vs_run(argc, argv, 1);
 			if (!vs_before_exit)
@@ -183,7 +180,7 @@ int vs_restore(FILE *in)
 		}
 		vs_free_argv(argv);
 	}
-	vs_err_prefix = NULL;
+	vs_err_line = 0;
 	vs_batch_flush();
 	vs_batching = 0;
 	vs_before_exit = NULL;

@@ -32,25 +32,19 @@ static int svc_named(const struct vs_service *svc)
 	       memcmp(&svc->addr, &any, sizeof(any)) != 0;
 }
 
-struct nl_msg *vs_service_msg(enum vs_cmd cmd, const struct vs_service *svc)
+int vs_service_msg(struct vs_msg *m, enum vs_cmd cmd,
+		   const struct vs_service *svc)
 {
-	struct nl_msg *msg = NULL;
-
 	for (size_t i = 0; i < sizeof(svc_cmds) / sizeof(svc_cmds[0]); i++) {
 		if (svc_cmds[i].cmd != cmd)
 			continue;
-		msg = vs_nl_msg(svc_cmds[i].nlcmd, 0);
-		if (!msg)
-			return NULL;
-		if ((svc_cmds[i].with_svc == 1 ||
-		     (svc_cmds[i].with_svc == 2 && svc_named(svc))) &&
-		    vs_nl_put_service(msg, svc, 1) < 0) {
-			nlmsg_free(msg);
-			return NULL;
-		}
-		break;
+		vs_nl_msg(m, svc_cmds[i].nlcmd, 0);
+		if (svc_cmds[i].with_svc == 1 ||
+		    (svc_cmds[i].with_svc == 2 && svc_named(svc)))
+			vs_nl_put_service(m, svc, 1);
+		return 0;
 	}
-	return msg;
+	return -1;
 }
 
 static int info_cb(struct nlmsghdr *nlh, void *arg)
@@ -60,13 +54,10 @@ static int info_cb(struct nlmsghdr *nlh, void *arg)
 
 int vs_get_info(struct vs_info *info)
 {
-	struct nl_msg *msg = vs_nl_msg(IPVS_CMD_GET_INFO, 0);
+	struct vs_msg m;
 
-	if (!msg) {
-		errno = ENOMEM;
-		return -1;
-	}
-	return vs_nl_talk(msg, info_cb, info);
+	vs_nl_msg(&m, IPVS_CMD_GET_INFO, 0);
+	return vs_nl_talk(&m, info_cb, info);
 }
 
 struct vs_svc_entry *vs_svc_list_add(struct vs_svc_list *l)
@@ -109,14 +100,11 @@ static int services_cb(struct nlmsghdr *nlh, void *arg)
 /* All services, each with its destinations. */
 int vs_get_services(struct vs_svc_list *l)
 {
-	struct nl_msg *msg = vs_nl_msg(IPVS_CMD_GET_SERVICE, NLM_F_DUMP);
+	struct vs_msg m;
 
 	memset(l, 0, sizeof(*l));
-	if (!msg) {
-		errno = ENOMEM;
-		return -1;
-	}
-	return vs_nl_talk(msg, services_cb, l);
+	vs_nl_msg(&m, IPVS_CMD_GET_SERVICE, NLM_F_DUMP);
+	return vs_nl_talk(&m, services_cb, l);
 }
 
 static int service_cb(struct nlmsghdr *nlh, void *arg)
@@ -126,15 +114,11 @@ static int service_cb(struct nlmsghdr *nlh, void *arg)
 
 int vs_get_service(const struct vs_service *key, struct vs_service *out)
 {
-	struct nl_msg *msg = vs_nl_msg(IPVS_CMD_GET_SERVICE, 0);
+	struct vs_msg m;
 
-	if (!msg || vs_nl_put_service(msg, key, 1) < 0) {
-		if (msg)
-			nlmsg_free(msg);
-		errno = ENOMEM;
-		return -1;
-	}
-	return vs_nl_talk(msg, service_cb, out);
+	vs_nl_msg(&m, IPVS_CMD_GET_SERVICE, 0);
+	vs_nl_put_service(&m, key, 1);
+	return vs_nl_talk(&m, service_cb, out);
 }
 
 /*

@@ -19,6 +19,7 @@
 #include <netlink/genl/genl.h>
 
 #include "ipvsadm.h"
+#include <ipvs/ng_uapi.h>
 
 struct state {
 	struct vs_info info;
@@ -94,6 +95,12 @@ static int answer(struct state *st, struct nlmsghdr *q, struct nlmsghdr *h)
 		return e ? vs_parse_service_msg(h, &e->svc) : -1;
 	case IPVS_CMD_GET_DEST:
 		e = dest_owner(st, q);
+		if (!e || vs_parse_dest_msg(h, e->svc.af, &d) < 0)
+			return -1;
+		return vs_dest_add_to(e, &d);
+	case IPVS_NG_CMD_GET_DESTS:
+		/* the service is named in each reply, not in the request */
+		e = dest_owner(st, h);
 		if (!e || vs_parse_dest_msg(h, e->svc.af, &d) < 0)
 			return -1;
 		return vs_dest_add_to(e, &d);

@@ -3,8 +3,9 @@
  * test-units: formatting and parsing helpers of ipvsadm with known
  * answers: number scaling (--stats / --exact), restore line splitting,
  * /proc/net/ip_vs_conn lines (-c), the sort order (including ipvsadm's
- * wrap-around comparison), host:port parsing and constructed netlink
- * replies with large counters.
+ * wrap-around comparison), host:port parsing, constructed netlink
+ * replies with large counters, and requests built by msg.c against the
+ * same requests built with libnl.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -177,6 +178,85 @@ static void big_counters(void)
 	nlmsg_free(msg);
 }
 
+/* msg.c builds the bytes libnl would: service (full) and destination. */
+static void builder_matches_libnl(void)
+{
+	struct ip_vs_flags fl = { .flags = IP_VS_SVC_F_PERSISTENT, .mask = ~0U };
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *n;
+	struct vs_service svc;
+	struct vs_dest d;
+	struct vs_msg m;
+	char big[VS_MSG_BYTES];
+	size_t len;
+
+	memset(&svc, 0, sizeof(svc));
+	svc.af = AF_INET;
+	svc.protocol = IPPROTO_TCP;
+	svc.addr.ip = htonl(0x0a000001);
+	svc.port = htons(80);
+	strcpy(svc.sched, "wrr");
+	strcpy(svc.pe, "sip");
+	svc.flags = fl.flags;
+	svc.timeout = 300;
+	svc.netmask = ~0U;
+	memset(&d, 0, sizeof(d));
+	d.af = AF_INET;
+	d.addr.ip = htonl(0xac100001);
+	d.port = htons(8080);
+	d.conn_flags = IP_VS_CONN_F_TUNNEL;
+	d.weight = 3;
+	d.tun_type = IP_VS_CONN_F_TUNNEL_TYPE_GUE;
+	d.tun_port = htons(6080);
+	d.tun_flags = 1;
+	d.u_threshold = 10;
+	d.l_threshold = 5;
+
+	vs_msg_init(&m, 30, IPVS_CMD_NEW_DEST, 0);
+	vs_nl_put_service(&m, &svc, 1);
+	vs_nl_put_dest(&m, &d);
+	m.u.nlh.nlmsg_len = (uint32_t)m.len;
+
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 30, 0, 0,
+		    IPVS_CMD_NEW_DEST, IPVS_GENL_VERSION);
+	n = nla_nest_start(msg, IPVS_CMD_ATTR_SERVICE);
+	nla_put_u16(msg, IPVS_SVC_ATTR_AF, AF_INET);
+	nla_put_u16(msg, IPVS_SVC_ATTR_PROTOCOL, IPPROTO_TCP);
+	nla_put(msg, IPVS_SVC_ATTR_ADDR, sizeof(svc.addr), &svc.addr);
+	nla_put_u16(msg, IPVS_SVC_ATTR_PORT, htons(80));
+	nla_put_string(msg, IPVS_SVC_ATTR_SCHED_NAME, "wrr");
+	nla_put_string(msg, IPVS_SVC_ATTR_PE_NAME, "sip");
+	nla_put(msg, IPVS_SVC_ATTR_FLAGS, sizeof(fl), &fl);
+	nla_put_u32(msg, IPVS_SVC_ATTR_TIMEOUT, 300);
+	nla_put_u32(msg, IPVS_SVC_ATTR_NETMASK, ~0U);
+	nla_nest_end(msg, n);
+	n = nla_nest_start(msg, IPVS_CMD_ATTR_DEST);
+	nla_put_u16(msg, IPVS_DEST_ATTR_ADDR_FAMILY, AF_INET);
+	nla_put(msg, IPVS_DEST_ATTR_ADDR, sizeof(d.addr), &d.addr);
+	nla_put_u16(msg, IPVS_DEST_ATTR_PORT, htons(8080));
+	nla_put_u32(msg, IPVS_DEST_ATTR_FWD_METHOD, IP_VS_CONN_F_TUNNEL);
+	nla_put_u32(msg, IPVS_DEST_ATTR_WEIGHT, 3);
+	nla_put_u8(msg, IPVS_DEST_ATTR_TUN_TYPE, IP_VS_CONN_F_TUNNEL_TYPE_GUE);
+	nla_put_u16(msg, IPVS_DEST_ATTR_TUN_PORT, htons(6080));
+	nla_put_u16(msg, IPVS_DEST_ATTR_TUN_FLAGS, 1);
+	nla_put_u32(msg, IPVS_DEST_ATTR_U_THRESH, 10);
+	nla_put_u32(msg, IPVS_DEST_ATTR_L_THRESH, 5);
+	nla_nest_end(msg, n);
+
+	check(!m.bad && m.len == nlmsg_hdr(msg)->nlmsg_len &&
+	      !memcmp(m.u.buf, nlmsg_hdr(msg), m.len),
+	      "request builder: same bytes as libnl (service + dest)",
+	      NULL, NULL);
+	nlmsg_free(msg);
+
+	/* Too long for the buffer: marked bad, nothing written past it. */
+	len = m.len;
+	memset(big, 'x', sizeof(big));
+	vs_msg_put(&m, IPVS_DEST_ATTR_ADDR, big, sizeof(big) - len);
+	check(m.bad && m.len == len, "request builder: an attribute that "
+	      "does not fit marks the request bad", NULL, NULL);
+}
+
 static void sort_wrap(void)
 {
 	struct vs_svc_entry a, b;
@@ -252,8 +332,25 @@ int main(void)
 	service_parse("80", IPPROTO_TCP, 0, "0 - 0");
 	service_parse("10.1.2.3:65536", IPPROTO_TCP, 0, "0 - 0");
 	service_parse("localhost:22", IPPROTO_TCP, 3, "3 127.0.0.1 22");
+	/* inet_aton() forms the dotted-quad fast path leaves to libc */
+	service_parse("010.1.2.3:80", IPPROTO_TCP, 3, "3 8.1.2.3 80");
+	service_parse("10.1:80", IPPROTO_TCP, 3, "3 10.0.0.1 80");
+	service_parse("0x0a.1.2.3:80", IPPROTO_TCP, 3, "3 10.1.2.3 80");
+	service_parse("1.2.3.256:80", IPPROTO_TCP, 0, "0 - 0");
+	service_parse("1.2.3.4.5:80", IPPROTO_TCP, 0, "0 - 0");
+	service_parse("255.255.255.255:65535", IPPROTO_TCP, 3,
+		      "3 255.255.255.255 65535");
+	service_parse("0.0.0.0:0", IPPROTO_TCP, 3, "3 0.0.0.0 0");
+	/* ports through strtol() when not plain digits */
+	service_parse("1.2.3.4:080", IPPROTO_TCP, 3, "3 1.2.3.4 80");
+	service_parse("1.2.3.4:+80", IPPROTO_TCP, 3, "3 1.2.3.4 80");
+	service_parse("1.2.3.4:0000000000080", IPPROTO_TCP, 3, "3 1.2.3.4 80");
+	service_parse("1.2.3.4:", IPPROTO_TCP, 0, "0 - 0");
+	service_parse("::1", IPPROTO_TCP, 1, "1 ::1 0");
+	service_parse("[::]:80", IPPROTO_TCP, 3, "3 :: 80");
 
 	sort_wrap();
 	big_counters();
+	builder_matches_libnl();
 	return failures ? 1 : 0;
 }
