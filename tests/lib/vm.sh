@@ -92,13 +92,16 @@ else
 	}
 fi
 
-# wait_for DESC TIMEOUT_S CMD...: poll CMD every 0.1 s until it succeeds.
+# wait_for DESC TIMEOUT_S CMD...: poll CMD every 0.1 s until it succeeds:
+# TIMEOUT_S x 10 polls, so a busy host stretches the wait, but never more
+# than 3 x TIMEOUT_S seconds (a slow CMD, such as a listing of 30,000
+# connections, would otherwise poll for hours).
 wait_for() {
-	local desc=$1 t=$(($2 * 10))
+	local desc=$1 t=$(($2 * 10)) end=$((SECONDS + 3 * $2))
 	shift 2
 	while ! "$@" 2>/dev/null; do
 		t=$((t - 1))
-		if [ $t -le 0 ]; then
+		if [ $t -le 0 ] || [ $SECONDS -ge $end ]; then
 			echo "wait_for: timed out: $desc" >&2
 			return 1
 		fi
