@@ -241,12 +241,18 @@ void ipvs_service_put(struct ipvs_service *svc);
 const char *ipvs_service_sched_name(const struct ipvs_service *svc);
 bool ipvs_af_valid(u16 af);
 
+/* Bucket @i of both service tables, 0 <= @i < IPVS_SVC_BUCKETS. */
+#define IPVS_SVC_BUCKETS	(2 * IPVS_SVC_TAB_SIZE)
+static inline struct hlist_head *ipvs_svc_bucket(struct ipvs_net *ipvs, int i)
+{
+	return i < IPVS_SVC_TAB_SIZE ? &ipvs->svc_table[i] :
+	       &ipvs->fwm_table[i - IPVS_SVC_TAB_SIZE];
+}
+
 /* Iterate the services of a namespace, both tables, under ipvs->lock or RCU. */
 #define ipvs_for_each_service(ipvs, svc, i)					\
-	for ((i) = 0; (i) < 2 * IPVS_SVC_TAB_SIZE; (i)++)			\
-		hlist_for_each_entry_rcu((svc), (i) < IPVS_SVC_TAB_SIZE ?	\
-					 &(ipvs)->svc_table[(i)] :		\
-					 &(ipvs)->fwm_table[(i) - IPVS_SVC_TAB_SIZE], \
+	for ((i) = 0; (i) < IPVS_SVC_BUCKETS; (i)++)				\
+		hlist_for_each_entry_rcu((svc), ipvs_svc_bucket((ipvs), (i)),	\
 					 s_list, lockdep_is_held(&(ipvs)->lock))
 
 /* ----------------------------------------------------------------------

@@ -13,8 +13,9 @@
  *	the order of an IPVS_CMD_GET_SERVICE dump. Each message is an
  *	IPVS_CMD_NEW_DEST holding IPVS_CMD_ATTR_SERVICE, with the service's
  *	key only (IPVS_SVC_ATTR_AF, then IPVS_SVC_ATTR_FWMARK or
- *	IPVS_SVC_ATTR_PROTOCOL, _ADDR and _PORT), and IPVS_CMD_ATTR_DEST
- *	exactly as in an IPVS_CMD_GET_DEST dump. One dump instead of one per
+ *	IPVS_SVC_ATTR_PROTOCOL, _ADDR and _PORT), and IPVS_CMD_ATTR_DEST as
+ *	in an IPVS_CMD_GET_DEST dump but without IPVS_DEST_ATTR_STATS, the
+ *	32-bit copy of IPVS_DEST_ATTR_STATS64. One dump instead of one per
  *	service: listing 10,000 services no longer costs 10,000 requests.
  *	Like every multi-part dump, one that spans several reads while the
  *	configuration changes may skip or repeat an entry.

@@ -112,7 +112,8 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int ipvs_nl_fill_dest(struct sk_buff *skb, struct ipvs_dest *dest)
+/* @stats32: also IPVS_DEST_ATTR_STATS, the 32-bit copy upstream sends. */
+static int ipvs_nl_fill_dest(struct sk_buff *skb, struct ipvs_dest *dest, bool stats32)
 {
 	struct ipvs_kstats k;
 	struct nlattr *nest;
@@ -138,7 +139,7 @@ static int ipvs_nl_fill_dest(struct sk_buff *skb, struct ipvs_dest *dest)
 		goto cancel;
 
 	ipvs_stats_read(&dest->stats, &k);
-	if (ipvs_nl_fill_stats(skb, IPVS_DEST_ATTR_STATS, &k) ||
+	if ((stats32 && ipvs_nl_fill_stats(skb, IPVS_DEST_ATTR_STATS, &k)) ||
 	    ipvs_nl_fill_stats64(skb, IPVS_DEST_ATTR_STATS64, &k))
 		goto cancel;
 
@@ -171,25 +172,30 @@ static int ipvs_nl_dump_service(struct sk_buff *skb, struct netlink_callback *cb
 	return 0;
 }
 
+/* Resumes at bucket cb->args[0], service cb->args[1] of that bucket. */
 int ipvs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct ipvs_net *ipvs = ipvs_net(sock_net(skb->sk));
-	long start = cb->args[0], idx = 0;
+	long start = cb->args[1], idx = 0;
 	struct ipvs_service *svc;
 	int i;
 
 	mutex_lock(&ipvs->lock);
-	ipvs_for_each_service(ipvs, svc, i) {
-		if (idx++ < start)
-			continue;
-		if (ipvs_nl_dump_service(skb, cb, svc)) {
-			idx--;
-			goto out;	/* out of both loops of the iterator */
+	for (i = cb->args[0]; i < IPVS_SVC_BUCKETS; i++, start = 0) {
+		idx = 0;
+		hlist_for_each_entry(svc, ipvs_svc_bucket(ipvs, i), s_list) {
+			if (idx++ < start)
+				continue;
+			if (ipvs_nl_dump_service(skb, cb, svc)) {
+				idx--;
+				goto out;
+			}
 		}
 	}
 out:
 	mutex_unlock(&ipvs->lock);
-	cb->args[0] = idx;
+	cb->args[0] = i;
+	cb->args[1] = idx;
 	return skb->len;
 }
 
@@ -221,7 +227,7 @@ int ipvs_nl_dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
 			idx--;
 			break;
 		}
-		if (ipvs_nl_fill_dest(skb, dest)) {
+		if (ipvs_nl_fill_dest(skb, dest, true)) {
 			genlmsg_cancel(skb, hdr);
 			idx--;
 			break;
@@ -252,12 +258,13 @@ cancel:
 
 /*
  * IPVS_NG_CMD_GET_DESTS: the destinations of every service, resuming at
- * service cb->args[0], destination cb->args[1] of it.
+ * bucket cb->args[0], service cb->args[1] of it, destination cb->args[2]
+ * of that service.
  */
 int ipvs_nl_dump_all_dests(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct ipvs_net *ipvs = ipvs_net(sock_net(skb->sk));
-	long svc_start = cb->args[0], dest_start = cb->args[1];
+	long svc_start = cb->args[1], dest_start = cb->args[2];
 	long svc_idx = 0, dest_idx = 0;
 	struct ipvs_service *svc;
 	struct ipvs_dest *dest;
@@ -265,32 +272,34 @@ int ipvs_nl_dump_all_dests(struct sk_buff *skb, struct netlink_callback *cb)
 	int i;
 
 	mutex_lock(&ipvs->lock);
-	ipvs_for_each_service(ipvs, svc, i) {
-		if (svc_idx++ < svc_start)
-			continue;
-		dest_idx = 0;
-		list_for_each_entry(dest, &svc->destinations, n_list) {
-			if (dest_idx++ < dest_start)
+	for (i = cb->args[0]; i < IPVS_SVC_BUCKETS; i++, svc_start = 0) {
+		svc_idx = 0;
+		hlist_for_each_entry(svc, ipvs_svc_bucket(ipvs, i), s_list) {
+			if (svc_idx++ < svc_start)
 				continue;
-			hdr = ipvs_nl_dump_hdr(skb, cb, IPVS_CMD_NEW_DEST);
-			if (!hdr)
-				goto full;
-			if (ipvs_nl_fill_service_key(skb, svc) ||
-			    ipvs_nl_fill_dest(skb, dest)) {
-				genlmsg_cancel(skb, hdr);
-				goto full;
+			dest_idx = 0;
+			list_for_each_entry(dest, &svc->destinations, n_list) {
+				if (dest_idx++ < dest_start)
+					continue;
+				hdr = ipvs_nl_dump_hdr(skb, cb, IPVS_CMD_NEW_DEST);
+				if (!hdr)
+					goto full;
+				if (ipvs_nl_fill_service_key(skb, svc) ||
+				    ipvs_nl_fill_dest(skb, dest, false)) {
+					genlmsg_cancel(skb, hdr);
+					goto full;
+				}
+				genlmsg_end(skb, hdr);
 			}
-			genlmsg_end(skb, hdr);
+			dest_start = 0;
 		}
-		dest_start = 0;
 	}
-	/* all sent: a later call finds nothing */
-	cb->args[0] = svc_idx;
-	cb->args[1] = 0;
+	cb->args[0] = i;	/* all sent: the next call finds nothing */
 	goto out;
 full:
-	cb->args[0] = svc_idx - 1;
-	cb->args[1] = dest_idx - 1;
+	cb->args[0] = i;
+	cb->args[1] = svc_idx - 1;
+	cb->args[2] = dest_idx - 1;
 out:
 	mutex_unlock(&ipvs->lock);
 	return skb->len;
