@@ -81,6 +81,7 @@ static int key_cmp(const void *pa, const void *pb)
 {
 	const struct vs_service *a = &(*(struct vs_svc_entry *const *)pa)->svc;
 	const struct vs_service *b = &(*(struct vs_svc_entry *const *)pb)->svc;
+	uint64_t x[2], y[2];
 
 	if (a->af != b->af)
 		return a->af < b->af ? -1 : 1;
@@ -90,7 +91,13 @@ static int key_cmp(const void *pa, const void *pb)
 		return a->protocol < b->protocol ? -1 : 1;
 	if (a->port != b->port)
 		return a->port < b->port ? -1 : 1;
-	return memcmp(&a->addr, &b->addr, sizeof(a->addr));
+	/* any total order will do: the address as two words, not memcmp() */
+	_Static_assert(sizeof(a->addr) == sizeof(x), "address is 16 bytes");
+	memcpy(x, &a->addr, sizeof(x));
+	memcpy(y, &b->addr, sizeof(y));
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return x[1] == y[1] ? 0 : x[1] < y[1] ? -1 : 1;
 }
 
 struct all_dests {

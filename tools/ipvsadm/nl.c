@@ -407,6 +407,99 @@ static struct nla_policy info_policy[IPVS_INFO_ATTR_MAX + 1] = {
 };
 
 /* Counters: 64-bit attributes in STATS64, 32/64 mixed in STATS. */
+/* libnl's attribute getters, inline: -Ln reads ~30 values per server. */
+static inline int attr_len(const struct nlattr *a)
+{
+	return a->nla_len - NLA_HDRLEN;
+}
+
+static inline const void *attr_data(const struct nlattr *a)
+{
+	return (const char *)a + NLA_HDRLEN;
+}
+
+#define ATTR_GET(name, type)					\
+static inline type name(const struct nlattr *a)			\
+{								\
+	type v;							\
+								\
+	memcpy(&v, attr_data(a), sizeof(v));			\
+	return v;						\
+}
+ATTR_GET(attr_u8, uint8_t)
+ATTR_GET(attr_u16, uint16_t)
+ATTR_GET(attr_u32, uint32_t)
+ATTR_GET(attr_u64, uint64_t)
+
+/* nla_memcpy(): at most the attribute's length. */
+static inline void attr_copy(void *dst, const struct nlattr *a, size_t n)
+{
+	size_t len = (size_t)attr_len(a);
+
+	memcpy(dst, attr_data(a), len < n ? len : n);
+}
+
+/*
+ * nla_parse() the way libnl does it (attributes above max ignored, a later
+ * duplicate wins, trailing bytes ignored; with a policy, every attribute
+ * at least its type's length, strings NUL-terminated), without libnl's
+ * per-attribute calls: -Ln parses about 40 attributes per real server.
+ */
+static int attrs_parse(struct nlattr **tb, int max, const void *head, int len,
+		       const struct nla_policy *policy)
+{
+	static const uint16_t type_minlen[NLA_TYPE_MAX + 1] = {
+		[NLA_U8] = 1, [NLA_U16] = 2, [NLA_U32] = 4, [NLA_U64] = 8,
+		[NLA_STRING] = 1,
+	};
+
+	memset(tb, 0, sizeof(*tb) * (size_t)(max + 1));
+	while (len >= NLA_HDRLEN) {
+		struct nlattr *a = (struct nlattr *)head;
+		int alen = a->nla_len, type = a->nla_type & NLA_TYPE_MASK;
+
+		if (alen < NLA_HDRLEN || alen > len)
+			break;
+		if (type <= max) {
+			if (policy) {
+				const struct nla_policy *pt = &policy[type];
+				int plen = alen - NLA_HDRLEN;
+				int min = pt->minlen ? pt->minlen :
+					  type_minlen[pt->type];
+
+				if (plen < min || (pt->maxlen && plen > pt->maxlen))
+					return -1;
+				if (pt->type == NLA_STRING &&
+				    ((const char *)a)[alen - 1] != '\0')
+					return -1;
+			}
+			tb[type] = a;
+		}
+		head = (const char *)head + NLA_ALIGN(alen);
+		len -= NLA_ALIGN(alen);
+	}
+	return 0;
+}
+
+static int nested_parse(struct nlattr **tb, int max, const struct nlattr *nest,
+			const struct nla_policy *policy)
+{
+	return attrs_parse(tb, max, (const char *)nest + NLA_HDRLEN,
+			   nest->nla_len - NLA_HDRLEN, policy);
+}
+
+/* genlmsg_parse() with no family header, likewise. */
+static int msg_parse(struct nlmsghdr *nlh, struct nlattr **tb, int max,
+		     const struct nla_policy *policy)
+{
+	int off = NLMSG_HDRLEN + GENL_HDRLEN;
+
+	if (nlh->nlmsg_len < (uint32_t)off)
+		return -1;
+	return attrs_parse(tb, max, (const char *)nlh + off,
+			   (int)nlh->nlmsg_len - off, policy);
+}
+
 static int parse_stats(struct nlattr *nest, int is64, struct vs_stats *s)
 {
 	struct nlattr *a[IPVS_STATS_ATTR_MAX + 1];
@@ -423,20 +516,20 @@ static int parse_stats(struct nlattr *nest, int is64, struct vs_stats *s)
 		[IPVS_STATS_ATTR_OUTBPS] = &s->outbps,
 	};
 
-	if (nla_parse_nested(a, IPVS_STATS_ATTR_MAX, nest, NULL) < 0)
+	if (nested_parse(a, IPVS_STATS_ATTR_MAX, nest, NULL) < 0)
 		return -1;
 	for (int i = IPVS_STATS_ATTR_CONNS; i <= IPVS_STATS_ATTR_OUTBPS; i++) {
 		if (!a[i])
 			return -1;
 		if (is64 || i == IPVS_STATS_ATTR_INBYTES ||
 		    i == IPVS_STATS_ATTR_OUTBYTES) {
-			if (nla_len(a[i]) < 8)
+			if (attr_len(a[i]) < 8)
 				return -1;
-			*dst[i] = nla_get_u64(a[i]);
+			*dst[i] = attr_u64(a[i]);
 		} else {
-			if (nla_len(a[i]) < 4)
+			if (attr_len(a[i]) < 4)
 				return -1;
-			*dst[i] = nla_get_u32(a[i]);
+			*dst[i] = attr_u32(a[i]);
 		}
 	}
 	return 0;
@@ -446,7 +539,7 @@ static int nested_of(struct nlmsghdr *nlh, int which, struct nlattr **out)
 {
 	struct nlattr *attrs[IPVS_CMD_ATTR_MAX + 1];
 
-	if (genlmsg_parse(nlh, 0, attrs, IPVS_CMD_ATTR_MAX, cmd_policy) < 0)
+	if (msg_parse(nlh, attrs, IPVS_CMD_ATTR_MAX, cmd_policy) < 0)
 		return -1;
 	if (!attrs[which])
 		return -1;
@@ -457,11 +550,11 @@ static int nested_of(struct nlmsghdr *nlh, int which, struct nlattr **out)
 /* A string attribute, NUL-terminated and cut to size - 1 bytes. */
 static void copy_string(char *dst, size_t size, struct nlattr *a)
 {
-	size_t n = strnlen(nla_data(a), nla_len(a));
+	size_t n = strnlen(attr_data(a), attr_len(a));
 
 	if (n >= size)
 		n = size - 1;
-	memcpy(dst, nla_data(a), n);
+	memcpy(dst, attr_data(a), n);
 	dst[n] = '\0';
 }
 
@@ -474,14 +567,14 @@ static int service_key(struct nlattr **a, struct vs_service *svc)
 	       a[IPVS_SVC_ATTR_PORT])))
 		return -1;
 	memset(svc, 0, sizeof(*svc));
-	svc->af = nla_get_u16(a[IPVS_SVC_ATTR_AF]);
+	svc->af = attr_u16(a[IPVS_SVC_ATTR_AF]);
 	if (a[IPVS_SVC_ATTR_FWMARK]) {
-		svc->fwmark = nla_get_u32(a[IPVS_SVC_ATTR_FWMARK]);
+		svc->fwmark = attr_u32(a[IPVS_SVC_ATTR_FWMARK]);
 	} else {
-		svc->protocol = nla_get_u16(a[IPVS_SVC_ATTR_PROTOCOL]);
-		nla_memcpy(&svc->addr, a[IPVS_SVC_ATTR_ADDR],
+		svc->protocol = attr_u16(a[IPVS_SVC_ATTR_PROTOCOL]);
+		attr_copy(&svc->addr, a[IPVS_SVC_ATTR_ADDR],
 			   sizeof(svc->addr));
-		svc->port = nla_get_u16(a[IPVS_SVC_ATTR_PORT]);
+		svc->port = attr_u16(a[IPVS_SVC_ATTR_PORT]);
 	}
 	return 0;
 }
@@ -493,7 +586,7 @@ static int service_attrs(struct nlmsghdr *nlh, struct nlattr **a)
 
 	if (nested_of(nlh, IPVS_CMD_ATTR_SERVICE, &nest) < 0)
 		return -1;
-	return nla_parse_nested(a, IPVS_SVC_ATTR_MAX, nest, svc_policy);
+	return nested_parse(a, IPVS_SVC_ATTR_MAX, nest, svc_policy);
 }
 
 int vs_parse_service_key_msg(struct nlmsghdr *nlh, struct vs_service *svc)
@@ -520,9 +613,9 @@ int vs_parse_service_msg(struct nlmsghdr *nlh, struct vs_service *svc)
 		    a[IPVS_SVC_ATTR_SCHED_NAME]);
 	if (a[IPVS_SVC_ATTR_PE_NAME])
 		copy_string(svc->pe, sizeof(svc->pe), a[IPVS_SVC_ATTR_PE_NAME]);
-	svc->netmask = nla_get_u32(a[IPVS_SVC_ATTR_NETMASK]);
-	svc->timeout = nla_get_u32(a[IPVS_SVC_ATTR_TIMEOUT]);
-	nla_memcpy(&fl, a[IPVS_SVC_ATTR_FLAGS], sizeof(fl));
+	svc->netmask = attr_u32(a[IPVS_SVC_ATTR_NETMASK]);
+	svc->timeout = attr_u32(a[IPVS_SVC_ATTR_TIMEOUT]);
+	attr_copy(&fl, a[IPVS_SVC_ATTR_FLAGS], sizeof(fl));
 	svc->flags = fl.flags & fl.mask;
 	if (a[IPVS_SVC_ATTR_STATS64])
 		return parse_stats(a[IPVS_SVC_ATTR_STATS64], 1, &svc->stats);
@@ -543,30 +636,30 @@ int vs_parse_dest_msg(struct nlmsghdr *nlh, uint16_t svc_af, struct vs_dest *d)
 	};
 
 	if (nested_of(nlh, IPVS_CMD_ATTR_DEST, &nest) < 0 ||
-	    nla_parse_nested(a, IPVS_DEST_ATTR_MAX, nest, dest_policy) < 0)
+	    nested_parse(a, IPVS_DEST_ATTR_MAX, nest, dest_policy) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (!a[required[i]])
 			return -1;
 
 	memset(d, 0, sizeof(*d));
-	nla_memcpy(&d->addr, a[IPVS_DEST_ATTR_ADDR], sizeof(d->addr));
-	d->port = nla_get_u16(a[IPVS_DEST_ATTR_PORT]);
-	d->conn_flags = nla_get_u32(a[IPVS_DEST_ATTR_FWD_METHOD]);
-	d->weight = (int)nla_get_u32(a[IPVS_DEST_ATTR_WEIGHT]);
+	attr_copy(&d->addr, a[IPVS_DEST_ATTR_ADDR], sizeof(d->addr));
+	d->port = attr_u16(a[IPVS_DEST_ATTR_PORT]);
+	d->conn_flags = attr_u32(a[IPVS_DEST_ATTR_FWD_METHOD]);
+	d->weight = (int)attr_u32(a[IPVS_DEST_ATTR_WEIGHT]);
 	if (a[IPVS_DEST_ATTR_TUN_TYPE])
-		d->tun_type = nla_get_u8(a[IPVS_DEST_ATTR_TUN_TYPE]);
+		d->tun_type = attr_u8(a[IPVS_DEST_ATTR_TUN_TYPE]);
 	if (a[IPVS_DEST_ATTR_TUN_PORT])
-		d->tun_port = nla_get_u16(a[IPVS_DEST_ATTR_TUN_PORT]);
+		d->tun_port = attr_u16(a[IPVS_DEST_ATTR_TUN_PORT]);
 	if (a[IPVS_DEST_ATTR_TUN_FLAGS])
-		d->tun_flags = nla_get_u16(a[IPVS_DEST_ATTR_TUN_FLAGS]);
-	d->u_threshold = nla_get_u32(a[IPVS_DEST_ATTR_U_THRESH]);
-	d->l_threshold = nla_get_u32(a[IPVS_DEST_ATTR_L_THRESH]);
-	d->activeconns = nla_get_u32(a[IPVS_DEST_ATTR_ACTIVE_CONNS]);
-	d->inactconns = nla_get_u32(a[IPVS_DEST_ATTR_INACT_CONNS]);
-	d->persistconns = nla_get_u32(a[IPVS_DEST_ATTR_PERSIST_CONNS]);
+		d->tun_flags = attr_u16(a[IPVS_DEST_ATTR_TUN_FLAGS]);
+	d->u_threshold = attr_u32(a[IPVS_DEST_ATTR_U_THRESH]);
+	d->l_threshold = attr_u32(a[IPVS_DEST_ATTR_L_THRESH]);
+	d->activeconns = attr_u32(a[IPVS_DEST_ATTR_ACTIVE_CONNS]);
+	d->inactconns = attr_u32(a[IPVS_DEST_ATTR_INACT_CONNS]);
+	d->persistconns = attr_u32(a[IPVS_DEST_ATTR_PERSIST_CONNS]);
 	d->af = a[IPVS_DEST_ATTR_ADDR_FAMILY] ?
-		nla_get_u16(a[IPVS_DEST_ATTR_ADDR_FAMILY]) : svc_af;
+		attr_u16(a[IPVS_DEST_ATTR_ADDR_FAMILY]) : svc_af;
 	if (a[IPVS_DEST_ATTR_STATS64])
 		return parse_stats(a[IPVS_DEST_ATTR_STATS64], 1, &d->stats);
 	if (a[IPVS_DEST_ATTR_STATS])
@@ -578,11 +671,11 @@ int vs_parse_info_msg(struct nlmsghdr *nlh, struct vs_info *info)
 {
 	struct nlattr *a[IPVS_INFO_ATTR_MAX + 1];
 
-	if (genlmsg_parse(nlh, 0, a, IPVS_INFO_ATTR_MAX, info_policy) < 0 ||
+	if (msg_parse(nlh, a, IPVS_INFO_ATTR_MAX, info_policy) < 0 ||
 	    !a[IPVS_INFO_ATTR_VERSION] || !a[IPVS_INFO_ATTR_CONN_TAB_SIZE])
 		return -1;
-	info->version = nla_get_u32(a[IPVS_INFO_ATTR_VERSION]);
-	info->size = nla_get_u32(a[IPVS_INFO_ATTR_CONN_TAB_SIZE]);
+	info->version = attr_u32(a[IPVS_INFO_ATTR_VERSION]);
+	info->size = attr_u32(a[IPVS_INFO_ATTR_CONN_TAB_SIZE]);
 	return 0;
 }
 
@@ -590,14 +683,14 @@ int vs_parse_timeout_msg(struct nlmsghdr *nlh, struct vs_timeout *to)
 {
 	struct nlattr *a[IPVS_CMD_ATTR_MAX + 1];
 
-	if (genlmsg_parse(nlh, 0, a, IPVS_CMD_ATTR_MAX, cmd_policy) < 0)
+	if (msg_parse(nlh, a, IPVS_CMD_ATTR_MAX, cmd_policy) < 0)
 		return -1;
 	if (a[IPVS_CMD_ATTR_TIMEOUT_TCP])
-		to->tcp = nla_get_u32(a[IPVS_CMD_ATTR_TIMEOUT_TCP]);
+		to->tcp = attr_u32(a[IPVS_CMD_ATTR_TIMEOUT_TCP]);
 	if (a[IPVS_CMD_ATTR_TIMEOUT_TCP_FIN])
-		to->tcp_fin = nla_get_u32(a[IPVS_CMD_ATTR_TIMEOUT_TCP_FIN]);
+		to->tcp_fin = attr_u32(a[IPVS_CMD_ATTR_TIMEOUT_TCP_FIN]);
 	if (a[IPVS_CMD_ATTR_TIMEOUT_UDP])
-		to->udp = nla_get_u32(a[IPVS_CMD_ATTR_TIMEOUT_UDP]);
+		to->udp = attr_u32(a[IPVS_CMD_ATTR_TIMEOUT_UDP]);
 	return 0;
 }
 
@@ -606,28 +699,28 @@ int vs_parse_daemon_msg(struct nlmsghdr *nlh, struct vs_daemon *dm)
 	struct nlattr *a[IPVS_DAEMON_ATTR_MAX + 1], *nest;
 
 	if (nested_of(nlh, IPVS_CMD_ATTR_DAEMON, &nest) < 0 ||
-	    nla_parse_nested(a, IPVS_DAEMON_ATTR_MAX, nest, daemon_policy) < 0)
+	    nested_parse(a, IPVS_DAEMON_ATTR_MAX, nest, daemon_policy) < 0)
 		return -1;
 	if (!a[IPVS_DAEMON_ATTR_STATE] || !a[IPVS_DAEMON_ATTR_MCAST_IFN] ||
 	    !a[IPVS_DAEMON_ATTR_SYNC_ID])
 		return -1;
 	memset(dm, 0, sizeof(*dm));
-	dm->state = nla_get_u32(a[IPVS_DAEMON_ATTR_STATE]);
+	dm->state = attr_u32(a[IPVS_DAEMON_ATTR_STATE]);
 	copy_string(dm->mcast_ifn, sizeof(dm->mcast_ifn),
 		    a[IPVS_DAEMON_ATTR_MCAST_IFN]);
-	dm->syncid = nla_get_u32(a[IPVS_DAEMON_ATTR_SYNC_ID]);
+	dm->syncid = attr_u32(a[IPVS_DAEMON_ATTR_SYNC_ID]);
 	if (a[IPVS_DAEMON_ATTR_SYNC_MAXLEN])
-		dm->sync_maxlen = nla_get_u16(a[IPVS_DAEMON_ATTR_SYNC_MAXLEN]);
+		dm->sync_maxlen = attr_u16(a[IPVS_DAEMON_ATTR_SYNC_MAXLEN]);
 	if (a[IPVS_DAEMON_ATTR_MCAST_PORT])
-		dm->mcast_port = nla_get_u16(a[IPVS_DAEMON_ATTR_MCAST_PORT]);
+		dm->mcast_port = attr_u16(a[IPVS_DAEMON_ATTR_MCAST_PORT]);
 	if (a[IPVS_DAEMON_ATTR_MCAST_TTL])
-		dm->mcast_ttl = nla_get_u8(a[IPVS_DAEMON_ATTR_MCAST_TTL]);
+		dm->mcast_ttl = attr_u8(a[IPVS_DAEMON_ATTR_MCAST_TTL]);
 	if (a[IPVS_DAEMON_ATTR_MCAST_GROUP]) {
 		dm->mcast_af = AF_INET;
-		dm->mcast_group.ip = nla_get_u32(a[IPVS_DAEMON_ATTR_MCAST_GROUP]);
+		dm->mcast_group.ip = attr_u32(a[IPVS_DAEMON_ATTR_MCAST_GROUP]);
 	} else if (a[IPVS_DAEMON_ATTR_MCAST_GROUP6]) {
 		dm->mcast_af = AF_INET6;
-		nla_memcpy(&dm->mcast_group.in6,
+		attr_copy(&dm->mcast_group.in6,
 			   a[IPVS_DAEMON_ATTR_MCAST_GROUP6], 16);
 	}
 	return 0;

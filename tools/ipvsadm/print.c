@@ -52,6 +52,42 @@ static const char *port_name(uint16_t port, uint16_t proto, char *buf,
 }
 
 /* "addr:port", "[v6addr]:port", names unless FMT_NUMERIC; malloc'd. */
+/* The decimal digits of v at p; returns the end. */
+static char *put_dec(char *p, unsigned long long v)
+{
+	char tmp[20];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* printf's "%-*s" and "%-*lld" into a line being built; return the end. */
+static char *put_left(char *p, const char *s, int width)
+{
+	size_t n = strlen(s);
+
+	memcpy(p, s, n);
+	for (p += n; (int)n < width; n++)
+		*p++ = ' ';
+	return p;
+}
+
+static char *put_left_num(char *p, long long v, int width)
+{
+	char num[24], *e = num;
+
+	if (v < 0)
+		*e++ = '-';
+	*put_dec(e, v < 0 ? -(unsigned long long)v : (unsigned long long)v) = '\0';
+	return put_left(p, num, width);
+}
+
 char *vs_addrport_name(int af, const union vs_addr *addr, uint16_t port,
 		       uint16_t proto, unsigned int fmt)
 {
@@ -63,9 +99,25 @@ char *vs_addrport_name(int af, const union vs_addr *addr, uint16_t port,
 	if (!out)
 		return NULL;
 	if (fmt & FMT_NUMERIC) {
-		a = inet_ntop(af, addr, abuf, sizeof(abuf));
-		snprintf(out, NAME_MAX_LEN, "%s%s%s:%u", open,
-			 a ? a : "(null)", close, port);
+		/* By hand, not snprintf(): -Ln formats two names per line. The
+		 * longest, "[" IPv6 "]:65535", is 53 bytes, below the cut. */
+		char *p = out;
+
+		if (af == AF_INET) {
+			const unsigned char *b = (const unsigned char *)&addr->ip;
+
+			for (int i = 0; i < 4; i++) {
+				p = put_dec(p, b[i]);
+				*p++ = i < 3 ? '.' : ':';
+			}
+		} else {
+			a = inet_ntop(af, addr, abuf, sizeof(abuf));
+			p = stpcpy(p, open);
+			p = stpcpy(p, a ? a : "(null)");
+			p = stpcpy(p, close);
+			*p++ = ':';
+		}
+		*put_dec(p, port) = '\0';
 	} else {
 		a = host_name(af, addr, abuf, sizeof(abuf));
 		snprintf(out, NAME_MAX_LEN, "%s%s%s:%s", open,
@@ -356,9 +408,21 @@ static void print_dest(FILE *f, const char *svc_name,
 			tun_info(d, ti, sizeof(ti)) < 0 ? "n/a" : ti,
 			d->weight, d->activeconns, d->inactconns);
 	} else {
-		fprintf(f, "  -> %-28s %-7s %-6d %-10u %-10u\n", name,
-			fwd_name(d->conn_flags), d->weight, d->activeconns,
-			d->inactconns);
+		/* the plain -L line, by hand: printf() was a third of -Ln */
+		char line[128], *p = line;
+
+		p = put_left(p, "  -> ", 0);
+		p = put_left(p, name, 28);
+		*p++ = ' ';
+		p = put_left(p, fwd_name(d->conn_flags), 7);
+		*p++ = ' ';
+		p = put_left_num(p, d->weight, 6);
+		*p++ = ' ';
+		p = put_left_num(p, d->activeconns, 10);
+		*p++ = ' ';
+		p = put_left_num(p, d->inactconns, 10);
+		*p++ = '\n';
+		fwrite(line, 1, (size_t)(p - line), f);
 	}
 	free(name);
 }
