@@ -256,8 +256,7 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/*
- * IPVS_NG_CMD_GET_DESTS: the destinations of every service, resuming at
+/* IPVS_NG_CMD_GET_DESTS: the destinations of every service, resuming at
  * bucket cb->args[0], service cb->args[1] of it, destination cb->args[2]
  * of that service.
  */

@@ -87,8 +87,7 @@ static int stats_slot_get(struct ipvs_stats *s)
 	return 0;
 }
 
-/*
- * An empty block is freed unless it is the only one with free slots, so
+/* An empty block is freed unless it is the only one with free slots, so
  * that adding and deleting one service does not allocate every time.
  */
 static void stats_slot_put(struct ipvs_stats *s)
