@@ -172,8 +172,16 @@ static int ipvs_nl_dump_service(struct sk_buff *skb, struct netlink_callback *cb
 	return 0;
 }
 
-/* Resumes at bucket cb->args[0], service cb->args[1] of that bucket. */
-int ipvs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
+/* The dumps over all services: @fn fills one service's messages. They
+ * resume at bucket cb->args[0], service cb->args[1] of that bucket (not
+ * walking from the first service for every skb); @fn keeps any position
+ * within its service in cb->args[2].
+ */
+typedef int (*ipvs_nl_svc_fill)(struct sk_buff *skb, struct netlink_callback *cb,
+				struct ipvs_service *svc);
+
+static int ipvs_nl_dump_walk(struct sk_buff *skb, struct netlink_callback *cb,
+			     ipvs_nl_svc_fill fn)
 {
 	struct ipvs_net *ipvs = ipvs_net(sock_net(skb->sk));
 	long start = cb->args[1], idx = 0;
@@ -186,7 +194,7 @@ int ipvs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 		hlist_for_each_entry(svc, ipvs_svc_bucket(ipvs, i), s_list) {
 			if (idx++ < start)
 				continue;
-			if (ipvs_nl_dump_service(skb, cb, svc)) {
+			if (fn(skb, cb, svc)) {
 				idx--;
 				goto out;
 			}
@@ -197,6 +205,11 @@ out:
 	cb->args[0] = i;
 	cb->args[1] = idx;
 	return skb->len;
+}
+
+int ipvs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return ipvs_nl_dump_walk(skb, cb, ipvs_nl_dump_service);
 }
 
 /* Destinations of the service named in the request; nothing if none. */
@@ -256,52 +269,40 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* IPVS_NG_CMD_GET_DESTS: the destinations of every service, resuming at
- * bucket cb->args[0], service cb->args[1] of it, destination cb->args[2]
- * of that service.
+/* One service's destinations for IPVS_NG_CMD_GET_DESTS, from the
+ * cb->args[2]th on; when the skb fills up, cb->args[2] names the first
+ * destination not sent.
  */
+static int ipvs_nl_dump_svc_dests(struct sk_buff *skb, struct netlink_callback *cb,
+				  struct ipvs_service *svc)
+{
+	struct ipvs_dest *dest;
+	long idx = 0;
+	void *hdr;
+
+	list_for_each_entry(dest, &svc->destinations, n_list) {
+		if (idx++ < cb->args[2])
+			continue;
+		hdr = ipvs_nl_dump_hdr(skb, cb, IPVS_CMD_NEW_DEST);
+		if (!hdr)
+			goto full;
+		if (ipvs_nl_fill_service_key(skb, svc) ||
+		    ipvs_nl_fill_dest(skb, dest, false)) {
+			genlmsg_cancel(skb, hdr);
+			goto full;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[2] = 0;
+	return 0;
+full:
+	cb->args[2] = idx - 1;
+	return -EMSGSIZE;
+}
+
 int ipvs_nl_dump_all_dests(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct ipvs_net *ipvs = ipvs_net(sock_net(skb->sk));
-	long svc_start = cb->args[1], dest_start = cb->args[2];
-	long svc_idx = 0, dest_idx = 0;
-	struct ipvs_service *svc;
-	struct ipvs_dest *dest;
-	void *hdr;
-	int i;
-
-	mutex_lock(&ipvs->lock);
-	for (i = cb->args[0]; i < IPVS_SVC_BUCKETS; i++, svc_start = 0) {
-		svc_idx = 0;
-		hlist_for_each_entry(svc, ipvs_svc_bucket(ipvs, i), s_list) {
-			if (svc_idx++ < svc_start)
-				continue;
-			dest_idx = 0;
-			list_for_each_entry(dest, &svc->destinations, n_list) {
-				if (dest_idx++ < dest_start)
-					continue;
-				hdr = ipvs_nl_dump_hdr(skb, cb, IPVS_CMD_NEW_DEST);
-				if (!hdr)
-					goto full;
-				if (ipvs_nl_fill_service_key(skb, svc) ||
-				    ipvs_nl_fill_dest(skb, dest, false)) {
-					genlmsg_cancel(skb, hdr);
-					goto full;
-				}
-				genlmsg_end(skb, hdr);
-			}
-			dest_start = 0;
-		}
-	}
-	cb->args[0] = i;	/* all sent: the next call finds nothing */
-	goto out;
-full:
-	cb->args[0] = i;
-	cb->args[1] = svc_idx - 1;
-	cb->args[2] = dest_idx - 1;
-out:
-	mutex_unlock(&ipvs->lock);
-	return skb->len;
+	return ipvs_nl_dump_walk(skb, cb, ipvs_nl_dump_svc_dests);
 }
 
 /* No synchronisation daemon exists yet: an empty dump. */
