@@ -26,7 +26,7 @@
 #   IPVSNG_BENCH_BULK   bytes of the bulk transfer (200000000)
 #   IPVSNG_BENCH_CRR    connect-request-close cycles (2000)
 #   IPVSNG_BENCH_UDP    UDP request/responses (20000)
-#   IPVSNG_BENCH_SCALE  idle-entry levels for crr (100000 1000000); "" skips.
+#   IPVSNG_BENCH_SCALE  idle-entry levels for crr (100000 1000000 2000000); "" skips.
 #                       2000000 works too (give the VM 4G) but the fill's
 #                       wall time grows fast under TCG: an hour or more.
 #   IPVSNG_BENCH_NSVC   services for restore/list/flush (10000); 0 skips
@@ -42,7 +42,7 @@ REPS=${IPVSNG_BENCH_REPS:-3}
 BULK=${IPVSNG_BENCH_BULK:-200000000}
 CRR=${IPVSNG_BENCH_CRR:-2000}
 UDP=${IPVSNG_BENCH_UDP:-20000}
-SCALE=${IPVSNG_BENCH_SCALE-100000 1000000}
+SCALE=${IPVSNG_BENCH_SCALE-100000 1000000 2000000}
 SCHED_N=${IPVSNG_BENCH_SCHED_N-2 64 1024}
 NSVC=${IPVSNG_BENCH_NSVC:-10000}
 PATHS=${IPVSNG_BENCH_PATHS:-plain stock ours}

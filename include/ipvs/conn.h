@@ -128,6 +128,7 @@ struct ipvs_dp_net {
 	struct delayed_work		gc_work;
 	struct rhashtable_iter		gc_iter;
 	bool				gc_walking;
+	bool				gc_hurry;	/* conn_max hit: no pacing */
 	bool				dying;
 
 	/* Netfilter hooks (hooks.c), registered with the first service. */

@@ -18,8 +18,13 @@
  *    so a connection is dead for the packet path at the exact moment its
  *    timeout runs out; a per-namespace garbage collector (a delayed work,
  *    like nf_conntrack's gc worker) walks the table in bounded batches and
- *    unlinks what has expired. Idle cost is one walk per second, no timer
- *    storm at 1M connections.
+ *    unlinks what has expired. No timer storm at 1M connections, and the
+ *    walk is paced: at most IPVS_GC_RATE entries a second, so an idle table
+ *    of any size costs the same small share of one CPU. The price: memory,
+ *    the destinations' connection counters and conn_count catch up with an
+ *    expiry within a rest (1 s) and a pass (1 s per 64k entries). A refused
+ *    connection (conn_max) makes the walk go at full speed until the pass
+ *    ends, so that expired entries free their room at once.
  *  - Memory ceiling: sysctl conn_max (default: an eighth of RAM worth of
  *    256-byte entries). A new connection beyond it, or one whose entry
  *    cannot be allocated, is refused, its packet dropped and conn_refused
@@ -61,8 +66,11 @@
 #include <ipvs/conn.h>
 #include <ipvs/proto.h>
 
-#define IPVS_GC_BATCH		4096	/* entries examined per run */
+#define IPVS_GC_BATCH		1024	/* entries examined per run */
+#define IPVS_GC_RATE		65536	/* entries examined per second, at most */
 #define IPVS_GC_INTERVAL	HZ	/* between full passes */
+/* Rest between two batches of one pass. */
+#define IPVS_GC_PACE		DIV_ROUND_UP(IPVS_GC_BATCH * HZ, IPVS_GC_RATE)
 
 static struct kmem_cache *ipvs_conn_cachep __read_mostly;
 
@@ -323,6 +331,17 @@ void ipvs_conn_expire_now(struct ipvs_dp_net *dp, struct ipvs_conn *cp)
 	ipvs_conn_unlink(dp, cp);
 }
 
+/* The table is full: walk at full speed until the end of a pass. Packet
+ * path: past the first refusal of a pass, one read.
+ */
+static void ipvs_conn_gc_hurry(struct ipvs_dp_net *dp)
+{
+	if (READ_ONCE(dp->gc_hurry) || READ_ONCE(dp->dying))
+		return;
+	WRITE_ONCE(dp->gc_hurry, true);
+	mod_delayed_work(system_power_efficient_wq, &dp->gc_work, 0);
+}
+
 /*
  * A new entry described by @p, bound to @dest. Under rcu_read_lock(), BHs
  * disabled. Returns NULL when refused (ceiling, memory); if another CPU
@@ -340,6 +359,7 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs_dp_net *dp, const struct ipvs_conn_p
 
 	if (!ops && atomic_read(&dp->conn_tab.nelems) >= READ_ONCE(dp->sysctl.conn_max)) {
 		atomic_long_inc(&dp->conn_refused);
+		ipvs_conn_gc_hurry(dp);
 		net_warn_ratelimited("IPVS: connection table full (conn_max %d)\n",
 				     READ_ONCE(dp->sysctl.conn_max));
 		return NULL;
@@ -417,16 +437,17 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs_dp_net *dp, const struct ipvs_conn_p
 
 /*
  * Incremental garbage collection: examine at most IPVS_GC_BATCH entries per
- * run, yield, continue; rest IPVS_GC_INTERVAL after a full pass. Also
- * expires connections whose destination was removed when
- * expire_nodest_conn is set (upstream flushes those from a work too).
+ * run, rest IPVS_GC_PACE (one jiffy when hurried), continue; rest
+ * IPVS_GC_INTERVAL after a full pass. Also expires connections whose
+ * destination was removed when expire_nodest_conn is set (upstream flushes
+ * those from a work too).
  */
 static void ipvs_conn_gc(struct work_struct *work)
 {
 	struct ipvs_dp_net *dp = container_of(to_delayed_work(work), struct ipvs_dp_net,
 					      gc_work);
 	bool nodest = READ_ONCE(dp->sysctl.expire_nodest_conn);
-	unsigned long now = jiffies, delay = 1;
+	unsigned long now = jiffies, delay = IPVS_GC_PACE;
 	struct ipvs_conn *cp;
 	int n = 0;
 
@@ -455,6 +476,9 @@ static void ipvs_conn_gc(struct work_struct *work)
 		rhashtable_walk_exit(&dp->gc_iter);
 		dp->gc_walking = false;
 		delay = IPVS_GC_INTERVAL;
+		WRITE_ONCE(dp->gc_hurry, false);
+	} else if (READ_ONCE(dp->gc_hurry)) {
+		delay = 1;
 	}
 	if (!READ_ONCE(dp->dying))
 		queue_delayed_work(system_power_efficient_wq, &dp->gc_work, delay);
@@ -475,6 +499,7 @@ int ipvs_conn_init(struct ipvs_dp_net *dp)
 		return ret;
 	dp->conn_tab_ready = true;
 	dp->gc_walking = false;
+	dp->gc_hurry = false;
 	INIT_DELAYED_WORK(&dp->gc_work, ipvs_conn_gc);
 	queue_delayed_work(system_power_efficient_wq, &dp->gc_work, IPVS_GC_INTERVAL);
 	return 0;
