@@ -31,6 +31,7 @@
 #                       wall time grows fast under TCG: an hour or more.
 #   IPVSNG_BENCH_NSVC   services for restore/list/flush (10000); 0 skips
 #   IPVSNG_BENCH_PATHS  paths to run (plain stock ours)
+#   IPVSNG_BENCH_LAN    0 skips the DR and TUN cases (bench/lan.sh)
 #   IPVSNG_BENCH_SCHED_N  real-server counts for bench/sched.sh (2 64 1024);
 #                       "" skips the scheduler cases
 . "$IPVSNG_TOP/tests/lib/vm.sh"
@@ -144,6 +145,13 @@ for path in $PATHS; do
 	diag "$path done in $(( ($("$LOADGEN" now) - t0) / 1000000 )) ms of guest time"
 done
 ipvs_unload
+
+# DR and TUN on their own segment (bench/lan.sh); IPVSNG_BENCH_LAN=0 skips.
+if [ "${IPVSNG_BENCH_LAN:-1}" != 0 ]; then
+	"$IPVSNG_TOP/bench/lan.sh" IPVSNG_BENCH_REPS="$REPS" IPVSNG_BENCH_BULK="$BULK" \
+		IPVSNG_BENCH_CRR="$CRR" IPVSNG_BENCH_UDP="$UDP" IPVSNG_BENCH_PATHS="$PATHS" ||
+		failed=1
+fi
 
 if [ "$NSVC" -gt 0 ]; then
 	NSVC=$NSVC "$IPVSNG_TOP/bench/restore.sh" || failed=1

@@ -8,7 +8,8 @@
  * peer's FIN, then answered with the number of bytes received (8 bytes, host
  * order; client and server run on the same machine) and closed: that one rule
  * serves both the bulk case (megabytes, then a count) and connect-request-close
- * (a small request, then a count). A UDP datagram is echoed back unchanged.
+ * (a small request, then a count). A UDP datagram is echoed back unchanged,
+ * from the address it was sent to.
  *
  * -k binds a UDP socket on SINKPORT that is never read: datagrams used to fill
  * the connection table are absorbed without ICMP port-unreachable replies.
@@ -56,6 +57,8 @@ static int bound_socket(int type, unsigned short port)
 	if (fd < 0)
 		die("socket");
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (type == SOCK_DGRAM)
+		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		die("bind");
 	if (type == SOCK_STREAM && listen(fd, 128) < 0)
@@ -90,19 +93,38 @@ static void serve_tcp(int lfd)
 	close(fd);
 }
 
+/*
+ * Echo one datagram, from the address it was sent to: a DR or TUN real
+ * server holds the VIP on lo, and the route's source would be its own.
+ */
 static void serve_udp(int fd)
 {
-	char buf[2048];
-	struct sockaddr_storage from;
-	socklen_t fl = sizeof(from);
-	ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+	char buf[2048], cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct sockaddr_in from;
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr m = {
+		.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
+		.msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	ssize_t n = recvmsg(fd, &m, 0);
 
 	if (n < 0)
 		return;
 	udp_dgrams++;
 	udp_bytes += (uint64_t)n;
-	if (sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, fl) != n)
-		perror("responder: sendto");
+	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo *pi = (struct in_pktinfo *)CMSG_DATA(c);
+
+			pi->ipi_spec_dst = pi->ipi_addr;
+			pi->ipi_ifindex = 0;
+		}
+	}
+	iov.iov_len = (size_t)n;
+	m.msg_flags = 0;
+	if (sendmsg(fd, &m, 0) != n)
+		perror("responder: sendmsg");
 }
 
 int main(int argc, char **argv)
