@@ -6,7 +6,8 @@
 # asserts a timing): the load generator and responder carry a little of each
 # case's traffic over plain routing, the stock module and ours, fill the
 # table with idle entries, and both ends plus the module's counters agree on
-# every connection, byte and datagram.
+# every connection, byte and datagram; then the same for DR and TUN on a
+# LAN segment (bench/lan.sh, topology in tests/lib/lan.sh).
 #
 #   ns c (client)          ns d (director)                   ns r1, r2
 #   10.0.1.2 ---- veth ---- 10.0.1.1, VIP 10.0.1.100
@@ -36,6 +37,14 @@ for path in plain stock ours; do
 	[ $path = plain ] || want=101
 	check_eq "$path: loadgen made every connection" $want $SENT_CONNS
 done
+# The DR and TUN cases (bench/lan.sh), a little of each: it fails when a
+# path's traffic or the services' counters do not add up.
+"$IPVSNG_TOP/bench/lan.sh" IPVSNG_BENCH_REPS=1 IPVSNG_BENCH_BULK=1000000 \
+	IPVSNG_BENCH_CRR=20 IPVSNG_BENCH_UDP=200 >$BENCH_OUT/lan 2>&1
+rc=$?
+check "DR and TUN: every path carried its traffic (bench/lan.sh)" test $rc = 0
+check_eq "DR and TUN: 18 figures" 18 "$(grep -c '^RESULT ' $BENCH_OUT/lan)"
+[ $rc = 0 ] || sed 's/^/# /' $BENCH_OUT/lan
 check "ip_vs unloads" ipvs_unload
 check "kernel log clean" kernel_clean
 tap_done
