@@ -5,15 +5,19 @@
  * Hook placement (IPv4 and IPv6 alike), as upstream IPVS places its hooks so
  * that both coexist with nf_conntrack, NAT and filtering in the same way:
  *
- *   LOCAL_IN  NAT_SRC - 2  ipvs_reply_hook    replies from real servers to a
- *                          local client (the director talking to its own VIP)
- *   LOCAL_IN  NAT_SRC - 1  ipvs_request_hook  client -> VIP: schedule, DNAT,
- *                          transmit to the real server
- *   LOCAL_OUT NAT_DST + 1  ipvs_reply_hook    replies from a real server that
- *                          is this host
- *   LOCAL_OUT NAT_DST + 2  ipvs_request_hook  local clients -> VIP
- *   FORWARD   100          ipvs_reply_hook    real server -> remote client:
+ *   LOCAL_IN  NAT_SRC - 1  ipvs_local_hook  client -> VIP: schedule, DNAT,
+ *                          transmit to the real server; and replies from
+ *                          real servers to a local client (the director
+ *                          talking to its own VIP)
+ *   LOCAL_OUT NAT_DST + 1  ipvs_local_hook  local clients -> VIP, and
+ *                          replies from a real server that is this host
+ *   FORWARD   100          ipvs_reply_hook  real server -> remote client:
  *                          SNAT back to the VIP (the usual NAT reply path)
+ *
+ * Upstream has two hooks where ours has ipvs_local_hook, replies at
+ * NAT_SRC - 2 and NAT_DST + 1, requests just after; one hook that looks
+ * the packet up as a request first saves the client's packets a lookup
+ * that misses (ipvs_local()).
  *
  * Why there: requests are taken in LOCAL_IN, after the filter table's
  * INPUT chain (priority 0) ran, so firewall rules apply to VIP traffic, and
@@ -235,41 +239,30 @@ static unsigned int ipvs_try_schedule(struct ipvs_dp_net *dp, struct sk_buff *sk
 	return ipvs_leave(dp, skb, iph->af);
 }
 
-static unsigned int ipvs_in(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
-			    unsigned int hooknum)
+/* Parse (IPv4 fragments: gather) the packet. True when the hook must
+ * return *verdict at once.
+ */
+static bool ipvs_parse(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
+		       unsigned int hooknum, struct ipvs_iphdr *iph, unsigned int *verdict)
+{
+	if (af == AF_INET && unlikely(ip_is_fragment(ip_hdr(skb))))
+		return ipvs_defrag4(dp, skb, hooknum, iph, verdict);
+	*verdict = NF_ACCEPT;
+	return !ipvs_iph_parse(af, skb, 0, iph);
+}
+
+/* A request: @cp is its connection, or NULL to schedule a new one. */
+static unsigned int ipvs_in_conn(struct ipvs_dp_net *dp, struct sk_buff *skb,
+				 const struct ipvs_iphdr *iph, const struct ipvs_proto *pp,
+				 struct ipvs_conn *cp, unsigned int hooknum)
 {
 	const struct ipvs_xmit_ops *xo;
-	const struct ipvs_proto *pp;
-	struct ipvs_iphdr iph;
-	struct ipvs_conn *cp;
 	unsigned int verdict;
 	int reuse;
 
-	if ((skb->pkt_type != PACKET_HOST && hooknum != NF_INET_LOCAL_OUT) || !skb_dst(skb))
-		return NF_ACCEPT;
-	if (af == AF_INET && unlikely(ip_is_fragment(ip_hdr(skb)))) {
-		if (ipvs_defrag4(dp, skb, hooknum, &iph, &verdict))
-			return verdict;
-	} else if (!ipvs_iph_parse(af, skb, 0, &iph)) {
-		return NF_ACCEPT;
-	}
-
-	if (iph.protocol == (af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP)) {
-		bool related;
-
-		verdict = ipvs_in_icmp(dp, skb, &iph, hooknum, &related);
-		return related ? verdict : NF_ACCEPT;
-	}
-
-	pp = ipvs_proto_get(iph.protocol);
-	if (!pp || (iph.flags & IPVS_IPH_F_FRAG))
-		return NF_ACCEPT;
-
-	cp = ipvs_conn_in_get(dp, af, iph.protocol, &iph.saddr, iph.sport, &iph.daddr, iph.dport);
-
 	/* A new flow reusing the ports of an old one that is closing. */
 	reuse = READ_ONCE(dp->sysctl.conn_reuse_mode);
-	if (cp && reuse && pp->is_new_conn(skb, &iph)) {
+	if (cp && reuse && pp->is_new_conn(skb, iph)) {
 		if ((READ_ONCE(dp->sysctl.expire_nodest_conn) &&
 		     !atomic_read(&cp->dest->weight)) || pp->conn_reusable(cp, reuse)) {
 			bool old_ct = ipvs_nfct_reuse(skb, cp);
@@ -290,7 +283,7 @@ static unsigned int ipvs_in(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
 	}
 
 	if (!cp) {
-		verdict = ipvs_try_schedule(dp, skb, &iph, pp, &cp);
+		verdict = ipvs_try_schedule(dp, skb, iph, pp, &cp);
 		if (!cp)
 			return verdict;
 		if (ipvs_nfct_stale(skb, cp)) {
@@ -300,7 +293,7 @@ static unsigned int ipvs_in(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
 	}
 
 	ipvs_conn_count_pkt(dp, cp, false, skb->len);
-	pp->state_transition(dp, cp, IPVS_DIR_INPUT, skb, &iph);
+	pp->state_transition(dp, cp, IPVS_DIR_INPUT, skb, iph);
 	ipvs_conn_touch(cp);
 
 	xo = ipvs_xmit_ops_get(ipvs_conn_fwd(cp));
@@ -309,7 +302,7 @@ static unsigned int ipvs_in(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
 				     ipvs_conn_fwd(cp));
 		verdict = NF_DROP;
 	} else {
-		verdict = xo->xmit(dp, skb, cp, pp, &iph, hooknum == NF_INET_LOCAL_OUT);
+		verdict = xo->xmit(dp, skb, cp, pp, iph, hooknum == NF_INET_LOCAL_OUT);
 	}
 	if (cp->flags & IP_VS_CONN_F_ONE_PACKET)
 		ipvs_conn_release_ops(cp);
@@ -346,63 +339,127 @@ static unsigned int ipvs_handle_response(struct ipvs_dp_net *dp, struct sk_buff 
 	return NF_ACCEPT;
 }
 
-static unsigned int ipvs_out(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
-			     unsigned int hooknum)
+/* A reply, if it belongs to a connection; *found says whether this packet
+ * was dealt with (a reply, or refused by nat_icmp_send).
+ */
+static unsigned int ipvs_out_conn(struct ipvs_dp_net *dp, struct sk_buff *skb,
+				  const struct ipvs_iphdr *iph, const struct ipvs_proto *pp,
+				  unsigned int hooknum, bool *found)
 {
 	const struct ipvs_xmit_ops *xo;
-	const struct ipvs_proto *pp;
-	struct ipvs_iphdr iph;
-	unsigned int verdict;
 	struct ipvs_conn *cp;
 
-	if (!ipvs_conn_count(dp))
-		return NF_ACCEPT;
-	if (af == AF_INET && unlikely(ip_is_fragment(ip_hdr(skb)))) {
-		if (ipvs_defrag4(dp, skb, hooknum, &iph, &verdict))
-			return verdict;
-	} else if (!ipvs_iph_parse(af, skb, 0, &iph)) {
-		return NF_ACCEPT;
-	}
-
-	if (iph.protocol == (af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP)) {
-		bool related;
-
-		verdict = ipvs_out_icmp(dp, skb, &iph, hooknum, &related);
-		return related ? verdict : NF_ACCEPT;
-	}
-
-	pp = ipvs_proto_get(iph.protocol);
-	if (!pp || (iph.flags & IPVS_IPH_F_FRAG))
-		return NF_ACCEPT;
-
-	cp = ipvs_conn_out_get(dp, af, iph.protocol, &iph.daddr, iph.dport, &iph.saddr, iph.sport);
+	*found = true;
+	cp = ipvs_conn_out_get(dp, iph->af, iph->protocol, &iph->daddr, iph->dport,
+			       &iph->saddr, iph->sport);
 	if (!cp) {
-		if (READ_ONCE(dp->sysctl.nat_icmp_send) && !ipvs_is_tcp_rst(skb, &iph) &&
-		    ipvs_is_nat_real_server(dp->ipvs, af, iph.protocol, &iph.saddr, iph.sport))
-			return ipvs_leave(dp, skb, af);
+		if (READ_ONCE(dp->sysctl.nat_icmp_send) && !ipvs_is_tcp_rst(skb, iph) &&
+		    ipvs_is_nat_real_server(dp->ipvs, iph->af, iph->protocol, &iph->saddr,
+					    iph->sport))
+			return ipvs_leave(dp, skb, iph->af);
+		*found = false;
 		return NF_ACCEPT;
 	}
 	xo = ipvs_xmit_ops_get(ipvs_conn_fwd(cp));
 	if (!xo || !xo->handles_replies)
 		return NF_ACCEPT;
-	return ipvs_handle_response(dp, skb, cp, pp, &iph, hooknum);
+	return ipvs_handle_response(dp, skb, cp, pp, iph, hooknum);
 }
 
-static unsigned int ipvs_request_hook(void *priv, struct sk_buff *skb,
-				      const struct nf_hook_state *state)
+static bool ipvs_is_icmp(const struct ipvs_iphdr *iph)
 {
-	struct ipvs_dp_net *dp = ipvs_dp(state->net);
+	return iph->protocol == (iph->af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+}
+
+/* FORWARD: only replies, from real servers to remote clients. */
+static unsigned int ipvs_out(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
+			     unsigned int hooknum)
+{
+	const struct ipvs_proto *pp;
+	struct ipvs_iphdr iph;
+	unsigned int verdict;
+	bool found;
+
+	if (!ipvs_conn_count(dp))
+		return NF_ACCEPT;
+	if (ipvs_parse(dp, af, skb, hooknum, &iph, &verdict))
+		return verdict;
+	if (ipvs_is_icmp(&iph)) {
+		verdict = ipvs_out_icmp(dp, skb, &iph, hooknum, &found);
+		return found ? verdict : NF_ACCEPT;
+	}
+	pp = ipvs_proto_get(iph.protocol);
+	if (!pp || (iph.flags & IPVS_IPH_F_FRAG))
+		return NF_ACCEPT;
+	return ipvs_out_conn(dp, skb, &iph, pp, hooknum, &found);
+}
+
+/* LOCAL_IN and LOCAL_OUT see both directions: a request of a known
+ * connection, a reply of one, or a new request. The request lookup goes
+ * first, so that the common packet, a client's to a VIP, costs one lookup;
+ * then the reply lookup, then scheduling. ICMP errors are tried as replies
+ * first, then as requests. (Upstream runs two hooks here, replies first: a
+ * packet that matched a connection both ways, which needs a client using a
+ * real server's address and port, would go the other way there.)
+ */
+static unsigned int ipvs_local(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
+			       unsigned int hooknum)
+{
+	bool in_ok = (skb->pkt_type == PACKET_HOST || hooknum == NF_INET_LOCAL_OUT) &&
+		     skb_dst(skb);
+	bool any = ipvs_conn_count(dp), found;
+	const struct ipvs_proto *pp;
+	struct ipvs_iphdr iph;
+	struct ipvs_conn *cp;
 	unsigned int verdict;
 
-	/* Our own packets come back here: not worth disabling BHs for. */
+	if (!in_ok && !any)
+		return NF_ACCEPT;
+	if (ipvs_parse(dp, af, skb, hooknum, &iph, &verdict))
+		return verdict;
+	if (ipvs_is_icmp(&iph)) {
+		if (any) {
+			verdict = ipvs_out_icmp(dp, skb, &iph, hooknum, &found);
+			if (found)
+				return verdict;
+		}
+		if (in_ok) {
+			verdict = ipvs_in_icmp(dp, skb, &iph, hooknum, &found);
+			if (found)
+				return verdict;
+		}
+		return NF_ACCEPT;
+	}
+	pp = ipvs_proto_get(iph.protocol);
+	if (!pp || (iph.flags & IPVS_IPH_F_FRAG))
+		return NF_ACCEPT;
+
+	cp = NULL;
+	if (in_ok && any)
+		cp = ipvs_conn_in_get(dp, af, iph.protocol, &iph.saddr, iph.sport, &iph.daddr,
+				      iph.dport);
+	if (!cp && any) {
+		verdict = ipvs_out_conn(dp, skb, &iph, pp, hooknum, &found);
+		if (found)
+			return verdict;
+	}
+	return in_ok ? ipvs_in_conn(dp, skb, &iph, pp, cp, hooknum) : NF_ACCEPT;
+}
+
+/* Our own packets come back to the hooks: ignored, before BHs are disabled.
+ * Softirq mostly, but LOCAL_OUT and a verdict re-injected from NFQUEUE run
+ * in process context: the per-CPU data (stats, reply routes) and
+ * ip_defrag() need BHs off.
+ */
+static unsigned int ipvs_local_hook(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	unsigned int verdict;
+
 	if (skb->ipvs_property)
 		return NF_ACCEPT;
-	/* Softirq mostly, but LOCAL_OUT and a verdict re-injected from
-	 * NFQUEUE run in process context: the per-CPU data (stats, reply
-	 * routes) and ip_defrag() need BHs off.
-	 */
 	local_bh_disable();
-	verdict = ipvs_in(dp, state->pf, skb, state->hook);
+	verdict = ipvs_local(ipvs_dp(state->net), state->pf, skb, state->hook);
 	local_bh_enable();
 	return verdict;
 }
@@ -410,18 +467,12 @@ static unsigned int ipvs_request_hook(void *priv, struct sk_buff *skb,
 static unsigned int ipvs_reply_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
-	struct ipvs_dp_net *dp = ipvs_dp(state->net);
 	unsigned int verdict;
 
-	/* Our own packets come back here: not worth disabling BHs for. */
 	if (skb->ipvs_property)
 		return NF_ACCEPT;
-	/* Softirq mostly, but LOCAL_OUT and a verdict re-injected from
-	 * NFQUEUE run in process context: the per-CPU data (stats, reply
-	 * routes) and ip_defrag() need BHs off.
-	 */
 	local_bh_disable();
-	verdict = ipvs_out(dp, state->pf, skb, state->hook);
+	verdict = ipvs_out(ipvs_dp(state->net), state->pf, skb, state->hook);
 	local_bh_enable();
 	return verdict;
 }
@@ -430,10 +481,8 @@ static unsigned int ipvs_reply_hook(void *priv, struct sk_buff *skb,
 #define IPVS_HOOK(fn, fam, hnum, prio) \
 	{ .hook = fn, .pf = fam, .hooknum = hnum, .priority = prio }
 #define IPVS_HOOKS(fam, nat_src, nat_dst) {					\
-	IPVS_HOOK(ipvs_reply_hook, fam, NF_INET_LOCAL_IN, (nat_src) - 2),	\
-	IPVS_HOOK(ipvs_request_hook, fam, NF_INET_LOCAL_IN, (nat_src) - 1),	\
-	IPVS_HOOK(ipvs_reply_hook, fam, NF_INET_LOCAL_OUT, (nat_dst) + 1),	\
-	IPVS_HOOK(ipvs_request_hook, fam, NF_INET_LOCAL_OUT, (nat_dst) + 2),	\
+	IPVS_HOOK(ipvs_local_hook, fam, NF_INET_LOCAL_IN, (nat_src) - 1),	\
+	IPVS_HOOK(ipvs_local_hook, fam, NF_INET_LOCAL_OUT, (nat_dst) + 1),	\
 	IPVS_HOOK(ipvs_reply_hook, fam, NF_INET_FORWARD, 100),			\
 }
 
