@@ -39,21 +39,13 @@
 . "$IPVSNG_TOP/bench/lib.sh"
 
 bench_args "$@"
-REPS=${IPVSNG_BENCH_REPS:-3}
-BULK=${IPVSNG_BENCH_BULK:-200000000}
-CRR=${IPVSNG_BENCH_CRR:-2000}
-UDP=${IPVSNG_BENCH_UDP:-20000}
+bench_work
 SCALE=${IPVSNG_BENCH_SCALE-100000 1000000 2000000}
 SCHED_N=${IPVSNG_BENCH_SCHED_N-2 64 1024}
 NSVC=${IPVSNG_BENCH_NSVC:-10000}
-PATHS=${IPVSNG_BENCH_PATHS:-plain stock ours}
 BENCH_OUT=/tmp/bench
 mkdir -p $BENCH_OUT
 ulimit -n 65536
-
-result() {
-	echo "RESULT $*"
-}
 
 level_name() {
 	case $1 in

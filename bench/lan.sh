@@ -25,11 +25,7 @@
 . "$IPVSNG_TOP/tests/lib/tun.sh"
 . "$IPVSNG_TOP/bench/lib.sh"
 bench_args "$@"
-REPS=${IPVSNG_BENCH_REPS:-3}
-BULK=${IPVSNG_BENCH_BULK:-200000000}
-CRR=${IPVSNG_BENCH_CRR:-2000}
-UDP=${IPVSNG_BENCH_UDP:-20000}
-PATHS=${IPVSNG_BENCH_PATHS:-plain stock ours}
+bench_work
 BENCH_OUT=/tmp/bench-lan
 mkdir -p $BENCH_OUT
 
@@ -64,7 +60,7 @@ lan_responders_up() {
 
 # lan_end: both ends' counts and the services' counters agree.
 lan_end() {
-	local p rc=0 c=0 b=0 d=0 tc tb ud
+	local rc=0
 	if [ "${BENCH_PATH%.*}" != plain ]; then
 		wait_for "TCP service counters" 10 proto_stat_is TCP $VIP:5000 1 "$VS_CONNS" ||
 			bench_fail "$BENCH_PATH: TCP service counted" \
@@ -75,15 +71,7 @@ lan_end() {
 				"$(proto_stat UDP $VIP:5000 2) packets, the client sent $VS_DGRAMS" ||
 			rc=1
 	fi
-	nat_stop
-	for p in r1 r2; do
-		read -r _ tc _ tb _ ud _ <"$BENCH_OUT/$BENCH_PATH.$p.count" ||
-			{ bench_fail "$BENCH_PATH: no count from $p"; return 1; }
-		c=$((c + tc)) b=$((b + tb)) d=$((d + ud))
-	done
-	[ "$c $b $d" = "$SENT_CONNS $SENT_TCP_BYTES $SENT_DGRAMS" ] ||
-		bench_fail "$BENCH_PATH: servers counted conns/bytes/dgrams $c $b $d," \
-			"client $SENT_CONNS $SENT_TCP_BYTES $SENT_DGRAMS" || rc=1
+	bench_servers_agree || rc=1
 	lan_cleanup
 	return $rc
 }
@@ -109,10 +97,6 @@ lan_cases() {
 		bench_lg udprr "$udp" "$UDP" || return 1
 		for m; do result "${m}_udp_rr" "$path" "$rep" "$BENCH_LAST_NS" ns; done
 	done
-}
-
-result() {
-	echo "RESULT $*"
 }
 
 # proto_stat PROTO SVC FIELD: stat_field of the PROTO service (the TCP and
