@@ -7,6 +7,7 @@
 #   make check-debug the VM suite (DEBUG_TESTS) on the KASAN/lockdep/kmemleak kernel
 #   make demo       boot the VM and load-balance real traffic
 #   make bench      instruction-counted benchmarks: plain routing, stock, ours
+#   make bench-prof instructions per kernel function, plain routing against ours
 #   make install    modules into /lib/modules/<kver>/updates, ipvsadm into $(PREFIX)
 
 # KDIR: the running kernel's build tree if present, else the newest Debian
@@ -26,7 +27,7 @@ export KDIR KVER
 
 .PHONY: all modules tools testtools deps install modules_install clean check unit vm-check \
 	check-debug debug-kernel soak \
-	demo bench bench-restore benchtools
+	demo bench bench-restore bench-prof benchtools
 
 all: modules tools testtools benchtools
 
@@ -101,6 +102,11 @@ bench-restore: all
 # writes bench/results.{json,md,png} (bench/run --help for the knobs).
 bench: all
 	@bench/run
+
+# Instructions per kernel function, plain routing against our module, per
+# UDP request and per TCP connection (a qemu TCG plugin; bench/insnprof/run).
+bench-prof: all
+	@bench/insnprof/run
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
