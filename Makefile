@@ -80,6 +80,7 @@ debug-kernel: deps
 DEBUG_TESTS ?= nl-fuzz nat-tcp nat-udp dr persist nl-bad-input onepacket
 check-debug: all debug-kernel
 	@IPVSNG_KERNEL=debug TEST_FUZZ_ITER=$${TEST_FUZZ_ITER:-100000} \
+		TEST_TIME_SCALE=$${TEST_TIME_SCALE:-4} \
 		VM_TIMEOUT=$${VM_TIMEOUT:-5400} tests/run-all --vm-only $(DEBUG_TESTS)
 
 # The long reliability runs of issue 7: a 5-minute churn soak per module,

@@ -109,6 +109,13 @@ wait_for() {
 	done
 }
 
+# slow N: N seconds times TEST_TIME_SCALE (1 unless set; make check-debug
+# sets it for its sanitizer kernel, several times slower). For the few
+# timings a test cannot make adaptive, such as a timeout the module applies.
+slow() {
+	echo $(($1 * ${TEST_TIME_SCALE:-1}))
+}
+
 # slab_objs NAME: active objects of a slab cache (0 if absent).
 slab_objs() {
 	awk -v n="$1" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }' /proc/slabinfo

@@ -10,7 +10,8 @@
 #    and in the table, the other 50 are refused and counted (conn_refused),
 #    not half-created; the service counts 100 connections;
 #  - an existing flow keeps working while the table is full;
-#  - when the entries expire (UDP timeout 20 s) the table empties and 100
+#  - when the entries expire (UDP timeout 20 s, scaled by TEST_TIME_SCALE
+#    on a slow kernel: slow()) the table empties and 100
 #    new flows are all answered: it recovers by itself;
 #  - raising conn_max lets more in at once; lowering it below the current
 #    count refuses new flows without touching the existing ones.
@@ -39,7 +40,7 @@ inpkts_above() {
 # an ephemeral port that an earlier call used would find its entry still in
 # the table and be answered without a new one (seen once in CI).
 flows() {
-	ns c timeout 30 python3 -S "$NATTOOL" udp-flows $VIP 53 "$1" "$2"
+	ns c timeout 40 python3 -S "$NATTOOL" udp-flows $VIP 53 "$1" "$2"
 }
 
 ipvs_phase ours || { not_ok "load our module"; tap_done; exit; }
@@ -48,7 +49,7 @@ servers udp-server 53
 vs -A -u $VIP:53 -s rr
 vs -a -u $VIP:53 -r $RS1:53 -m
 vs -a -u $VIP:53 -r $RS2:53 -m
-vs --set 0 0 20	# long enough for the checks while full
+vs --set 0 0 "$(slow 20)"	# long enough for the checks while full
 
 check_eq "default ceiling is at least 65536" 1 "$(($(vsctl conn_max) >= 65536))"
 ns d sysctl -qw net.ipv4.vs.conn_max=100
@@ -75,8 +76,8 @@ check "the long-lived flow still passes while full" \
 
 kill $sender
 wait $sender 2>/dev/null
-check "entries expire: the table empties" wait_for "empty table" 40 count_is 0
-vs --set 0 0 60	# the rest must not race the expiry
+check "entries expire: the table empties" wait_for "empty table" "$(slow 40)" count_is 0
+vs --set 0 0 "$(slow 60)"	# the rest must not race the expiry
 check_eq "after expiry: 100 new flows all answered" "answered 100 of 100" "$(flows 100 22000)"
 check_eq "no refusal while there was room" 52 "$(vsctl conn_refused)"
 
