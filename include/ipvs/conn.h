@@ -131,8 +131,10 @@ struct ipvs_dp_net {
 	bool				gc_hurry;	/* conn_max hit: no pacing */
 	bool				dying;
 
-	/* Netfilter hooks (hooks.c), registered with the first service. */
-	bool				hooks_on;
+	/* Netfilter hooks (hooks.c), registered with the first service:
+	 * the namespace's own copies of the hook tables, whose priv is dp.
+	 */
+	struct nf_hook_ops		*hook_ops;
 
 	/* Last reply route of each CPU (snat_route.c). */
 	struct ipvs_snat_rt __percpu	*snat_rt;
@@ -178,7 +180,12 @@ int ipvs_conn_module_init(void);
 void ipvs_conn_module_uninit(void);
 int ipvs_conn_init(struct ipvs_dp_net *dp);
 void ipvs_conn_uninit(struct ipvs_dp_net *dp);
-unsigned int ipvs_conn_count(struct ipvs_dp_net *dp);
+/* Entries in the table (all kinds), 0 before it exists. */
+static inline unsigned int ipvs_conn_count(struct ipvs_dp_net *dp)
+{
+	return dp->conn_tab_ready ? atomic_read(&dp->conn_tab.nelems) : 0;
+}
+
 struct ipvs_conn *ipvs_conn_in_get(struct ipvs_dp_net *dp, u16 af, u8 proto,
 				   const union nf_inet_addr *caddr, __be16 cport,
 				   const union nf_inet_addr *vaddr, __be16 vport);
@@ -192,7 +199,16 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs_dp_net *dp, const struct ipvs_conn_p
 				struct ipvs_dest *dest);
 void ipvs_conn_release_ops(struct ipvs_conn *cp);
 void ipvs_conn_expire_now(struct ipvs_dp_net *dp, struct ipvs_conn *cp);
-void ipvs_conn_touch(struct ipvs_conn *cp);
+
+/* A packet of @cp: its timeout runs from now. */
+static inline void ipvs_conn_touch(struct ipvs_conn *cp)
+{
+	unsigned long exp = jiffies + READ_ONCE(cp->timeout);
+
+	if (READ_ONCE(cp->expires) != exp)
+		WRITE_ONCE(cp->expires, exp);
+}
+
 unsigned long ipvs_conn_expires(const struct ipvs_conn *cp, unsigned long now);
 
 /* persist.c: templates and the connections they control. */
@@ -208,6 +224,7 @@ struct ipvs_conn *ipvs_conn_schedule(struct ipvs_dp_net *dp, struct ipvs_service
 /* hooks.c */
 int ipvs_hooks_enable(struct ipvs_dp_net *dp);
 void ipvs_hooks_disable(struct ipvs_dp_net *dp);
+unsigned int ipvs_local_hook(void *priv, struct sk_buff *skb, const struct nf_hook_state *state);
 
 /* snat_route.c */
 int ipvs_snat_route_init(struct ipvs_dp_net *dp);

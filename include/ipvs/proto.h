@@ -16,6 +16,7 @@
 
 #include <linux/skbuff.h>
 #include <linux/netfilter.h>
+#include <net/checksum.h>
 #include <ipvs/conn.h>
 
 struct ipvs_proto {
@@ -66,15 +67,68 @@ static inline const struct ipvs_proto *ipvs_proto_get(u8 protocol)
 
 const char *ipvs_conn_state_name(const struct ipvs_conn *cp);
 
-/* Move @cp to @state (@active: counts as an active connection), keeping
- * the destination's active/inactive counters exact. Caller holds cp->lock.
- */
-void ipvs_conn_state_set(struct ipvs_conn *cp, u8 state, unsigned int timeout, bool active);
+/* IPv6's half of ipvs_nat_l4_csum(), out of line (xmit_nat.c). */
+void ipvs_nat_l4_csum_v6(struct sk_buff *skb, __sum16 *check,
+			 const union nf_inet_addr *oaddr, const union nf_inet_addr *naddr,
+			 __be16 oport, __be16 nport);
 
-/* Fix a TCP/UDP checksum for an address and a port rewrite. */
-void ipvs_nat_l4_csum(struct sk_buff *skb, __sum16 *check, u16 af,
-		      const union nf_inet_addr *oaddr, const union nf_inet_addr *naddr,
-		      __be16 oport, __be16 nport);
+void ipvs_conn_state_change(struct ipvs_conn *cp, u8 state, unsigned int timeout,
+			    bool active);
+
+/* Move @cp to @state (@active: counts as an active connection), keeping
+ * the destination's active/inactive counters exact (conn.c, when the
+ * state changes). Caller holds cp->lock.
+ */
+static inline void ipvs_conn_state_set(struct ipvs_conn *cp, u8 state, unsigned int timeout,
+				       bool active)
+{
+	lockdep_assert_held(&cp->lock);
+	if (state == cp->state)
+		WRITE_ONCE(cp->timeout, timeout);
+	else
+		ipvs_conn_state_change(cp, state, timeout, active);
+}
+
+/* skb_ensure_writable(), inline when the first @len bytes are in the linear
+ * area and not shared with a clone.
+ */
+static inline int ipvs_skb_writable(struct sk_buff *skb, unsigned int len)
+{
+	if (likely(skb_headlen(skb) >= len &&
+		   (!skb_cloned(skb) || skb_clone_writable(skb, len))))
+		return 0;
+	return skb_ensure_writable(skb, len);
+}
+
+/*
+ * Fix a TCP/UDP checksum for an address and a port rewrite: what
+ * inet_proto_csum_replace4() (the pseudo-header's address) followed by
+ * inet_proto_csum_replace2() (the port) compute, in one fold for IPv4.
+ * CHECKSUM_PARTIAL: the field holds the pseudo-header's sum only, the port
+ * is summed later. CHECKSUM_COMPLETE: skb->csum follows the field's change
+ * for the address; for the port, its change and the field's cancel out.
+ */
+static inline void ipvs_nat_l4_csum(struct sk_buff *skb, __sum16 *check, u16 af,
+				    const union nf_inet_addr *oaddr,
+				    const union nf_inet_addr *naddr, __be16 oport, __be16 nport)
+{
+	__wsum a;
+
+	if (af == AF_INET6) {
+		ipvs_nat_l4_csum_v6(skb, check, oaddr, naddr, oport, nport);
+		return;
+	}
+	a = csum_sub((__force __wsum)naddr->ip, (__force __wsum)oaddr->ip);
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		*check = ~csum_fold(csum_add(csum_unfold(*check), a));
+		return;
+	}
+	if (skb->ip_summed == CHECKSUM_COMPLETE)
+		skb->csum = ~csum_add(~skb->csum, a);
+	a = csum_add(a, csum_sub((__force __wsum)(__force u32)nport,
+				 (__force __wsum)(__force u32)oport));
+	*check = csum_fold(csum_add(~csum_unfold(*check), a));
+}
 
 /* Transmitters (xmit_nat.c). @local: LOCAL_OUT hook (continue, not steal). */
 struct ipvs_xmit_ops {
@@ -90,7 +144,18 @@ unsigned int ipvs_nat_xmit_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
 				struct ipvs_conn *cp, bool local);
 /* nfct.c: the conntrack entry of packets IPVS handles. */
 void ipvs_notrack(struct sk_buff *skb);
-void ipvs_nfct_after_xmit(struct sk_buff *skb, const struct ipvs_conn *cp, bool outin);
+void ipvs_nfct_after_xmit_ct(struct sk_buff *skb, const struct ipvs_conn *cp, bool outin);
+
+/* The last thing done to a packet IPVS has rewritten or forwarded: mark it
+ * ours; its conntrack entry, if any, is updated or detached (nfct.c).
+ */
+static inline void ipvs_nfct_after_xmit(struct sk_buff *skb, const struct ipvs_conn *cp,
+					bool outin)
+{
+	skb->ipvs_property = 1;
+	if (skb_get_nfct(skb) & NFCT_PTRMASK)
+		ipvs_nfct_after_xmit_ct(skb, cp, outin);
+}
 bool ipvs_nfct_stale(struct sk_buff *skb, const struct ipvs_conn *cp);
 bool ipvs_nfct_reuse(struct sk_buff *skb, struct ipvs_conn *cp);
 void ipvs_nfct_drop(struct ipvs_dp_net *dp, const struct ipvs_conn *cp);

@@ -9,6 +9,7 @@
 
 #include <linux/ip.h>
 #include <net/dst.h>
+#include <net/ip.h>
 #include <net/route.h>
 #include <ipvs/proto.h>
 
@@ -54,13 +55,79 @@ static inline u8 ipvs_route_tos(const struct sk_buff *skb, u16 af)
 
 bool ipvs_route(struct net *net, struct sk_buff *skb, u16 af, const union nf_inet_addr *daddr,
 		unsigned int flags, struct ipvs_rt *rt, u32 *cookie);
-/* dest_dst.c: the route to @dest, from its cache when it can. */
-bool ipvs_route_dest(struct net *net, struct sk_buff *skb, struct ipvs_dest *dest,
-		     unsigned int flags, struct ipvs_rt *rt);
+
+/* A destination's cached route (dest_dst.c, which has the rules). */
+struct ipvs_dest_dst {
+	struct dst_entry	*dst;		/* holds a reference */
+	u32			cookie;		/* for dst_check() */
+	u32			mark;		/* key: skb->mark */
+	u8			tos;		/* key: ipvs_route_tos() */
+	u8			flags;		/* key: IPVS_RT_* */
+	bool			local;
+	union nf_inet_addr	saddr;		/* IPVS_RT_SADDR */
+	struct rcu_head		rcu;
+};
+
+bool ipvs_route_dest_slow(struct net *net, struct sk_buff *skb, struct ipvs_dest *dest,
+			  unsigned int flags, struct ipvs_rt *rt);
+
+/*
+ * The route to @dest for @skb, from the destination's cache when its key
+ * matches and the route is still valid (inline: every packet), else
+ * looked up (and cached) by ipvs_route_dest_slow(). Under rcu_read_lock().
+ */
+static inline bool ipvs_route_dest(struct net *net, struct sk_buff *skb,
+				   struct ipvs_dest *dest, unsigned int flags,
+				   struct ipvs_rt *rt)
+{
+	struct ipvs_dest_dst *dd = rcu_dereference(dest->dst_cache);
+
+	if (likely(dd && dd->mark == skb->mark && dd->flags == flags &&
+		   dd->tos == ipvs_route_tos(skb, dest->af) &&
+		   dst_check(dd->dst, dd->cookie))) {
+		rt->dst = dd->dst;
+		rt->saddr = dd->saddr;
+		rt->local = dd->local;
+		rt->noref = true;
+		return true;
+	}
+	return ipvs_route_dest_slow(net, skb, dest, flags, rt);
+}
 void ipvs_unreach(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af);
-bool ipvs_mtu_ok(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af, u32 mtu, bool icmp);
-bool ipvs_decrement_ttl(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af,
-			struct dst_entry *dst);
+bool ipvs_mtu_check(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af, u32 mtu, bool icmp);
+bool ipvs_ttl_dec(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af, struct dst_entry *dst);
+
+/*
+ * Does the packet (family @af) fit @mtu? If not, the sender is told and
+ * the answer is false (ipvs_mtu_check()). Inline: the IPv4 packet that
+ * may be fragmented, or is no bigger than @mtu.
+ */
+static inline bool ipvs_mtu_ok(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af, u32 mtu,
+			       bool icmp)
+{
+	if (af == AF_INET && (!(ip_hdr(skb)->frag_off & htons(IP_DF)) ||
+			      (!IPCB(skb)->frag_max_size && skb->len <= mtu)))
+		return true;
+	return ipvs_mtu_check(dp, skb, af, mtu, icmp);
+}
+
+/*
+ * Decrement the TTL (hop limit) as a router would, or answer "time
+ * exceeded" and return false (ipvs_ttl_dec()). Inline: an IPv4 packet
+ * whose header may be written in place and whose TTL does not run out.
+ */
+static inline bool ipvs_decrement_ttl(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af,
+				      struct dst_entry *dst)
+{
+	if (af == AF_INET && ip_hdr(skb)->ttl > 1 &&
+	    skb_headlen(skb) >= skb_network_offset(skb) + sizeof(struct iphdr) &&
+	    (!skb_cloned(skb) ||
+	     skb_clone_writable(skb, skb_network_offset(skb) + sizeof(struct iphdr)))) {
+		ip_decrease_ttl(ip_hdr(skb));
+		return true;
+	}
+	return ipvs_ttl_dec(dp, skb, af, dst);
+}
 unsigned int ipvs_xmit_send(struct ipvs_dp_net *dp, struct sk_buff *skb,
 			    const struct ipvs_conn *cp, const struct ipvs_rt *rt);
 

@@ -87,7 +87,7 @@ static u32 ipvs_addr_fold(u16 af, const union nf_inet_addr *addr, u32 seed)
  * they are hashed: a client network with templates for many services does
  * not pile them into one chain.
  */
-static u32 ipvs_conn_hash(const struct ipvs_conn_key *k, u32 seed)
+static __always_inline u32 ipvs_conn_hash(const struct ipvs_conn_key *k, u32 seed)
 {
 	u32 a = ipvs_addr_fold(k->af, k->caddr, seed), b = (__force u32)k->cport;
 
@@ -96,7 +96,7 @@ static u32 ipvs_conn_hash(const struct ipvs_conn_key *k, u32 seed)
 	return jhash_3words(a, b, ((u32)k->af << 8) | k->protocol, seed);
 }
 
-static u32 ipvs_conn_key_hashfn(const void *data, u32 len, u32 seed)
+static __always_inline u32 ipvs_conn_key_hashfn(const void *data, u32 len, u32 seed)
 {
 	return ipvs_conn_hash(data, seed);
 }
@@ -114,7 +114,8 @@ static u32 ipvs_conn_obj_hashfn(const void *data, u32 len, u32 seed)
 }
 
 /* 0 when @obj is what @arg->key asks for and is still alive. */
-static int ipvs_conn_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
+static __always_inline int ipvs_conn_cmpfn(struct rhashtable_compare_arg *arg,
+					   const void *obj)
 {
 	const struct ipvs_conn_key *k = arg->key;
 	const struct ipvs_conn *cp = obj;
@@ -142,11 +143,6 @@ static const struct rhashtable_params ipvs_conn_params = {
 	.min_size		= 64,
 	.automatic_shrinking	= true,
 };
-
-unsigned int ipvs_conn_count(struct ipvs_dp_net *dp)
-{
-	return dp->conn_tab_ready ? atomic_read(&dp->conn_tab.nelems) : 0;
-}
 
 /* Under rcu_read_lock(). */
 struct ipvs_conn *ipvs_conn_in_get(struct ipvs_dp_net *dp, u16 af, u8 proto,
@@ -239,7 +235,8 @@ static void ipvs_conn_unbind_dest(struct ipvs_conn *cp)
 		ipvs_dest_flags_update(dest, 0, IP_VS_DEST_F_OVERLOAD);
 }
 
-void ipvs_conn_state_set(struct ipvs_conn *cp, u8 state, unsigned int timeout, bool active)
+/* ipvs_conn_state_set() (proto.h) when the state changes. */
+void ipvs_conn_state_change(struct ipvs_conn *cp, u8 state, unsigned int timeout, bool active)
 {
 	struct ipvs_dest *dest = cp->dest;
 
@@ -272,14 +269,6 @@ unsigned long ipvs_conn_expires(const struct ipvs_conn *cp, unsigned long now)
 	if (!ipvs_conn_is_tmpl(cp) || time_before(now, e) || !READ_ONCE(cp->n_control))
 		return e;
 	return e + ((now - e) / IPVS_TMPL_REARM + 1) * IPVS_TMPL_REARM;
-}
-
-void ipvs_conn_touch(struct ipvs_conn *cp)
-{
-	unsigned long exp = jiffies + READ_ONCE(cp->timeout);
-
-	if (READ_ONCE(cp->expires) != exp)
-		WRITE_ONCE(cp->expires, exp);
 }
 
 static void ipvs_conn_free_rcu(struct rcu_head *head)

@@ -44,17 +44,6 @@
 #include <ipvs/conn.h>
 #include <ipvs/xmit.h>
 
-struct ipvs_dest_dst {
-	struct dst_entry	*dst;		/* holds a reference */
-	u32			cookie;		/* for dst_check() */
-	u32			mark;		/* key: skb->mark */
-	u8			tos;		/* key: ipvs_route_tos() */
-	u8			flags;		/* key: IPVS_RT_* */
-	bool			local;
-	union nf_inet_addr	saddr;		/* IPVS_RT_SADDR */
-	struct rcu_head		rcu;
-};
-
 static void ipvs_dest_dst_free(struct ipvs_dest_dst *dd)
 {
 	dst_release(dd->dst);
@@ -75,9 +64,11 @@ static void ipvs_dest_dst_replace(struct ipvs_dest *dest, struct ipvs_dest_dst *
 		call_rcu(&old->rcu, ipvs_dest_dst_free_rcu);
 }
 
-/* Under rcu_read_lock(), BHs disabled. */
-bool ipvs_route_dest(struct net *net, struct sk_buff *skb, struct ipvs_dest *dest,
-		     unsigned int flags, struct ipvs_rt *rt)
+/* ipvs_route_dest() (xmit.h) when the cache cannot answer at a glance.
+ * Under rcu_read_lock(), BHs disabled.
+ */
+bool ipvs_route_dest_slow(struct net *net, struct sk_buff *skb, struct ipvs_dest *dest,
+			  unsigned int flags, struct ipvs_rt *rt)
 {
 	u8 tos = ipvs_route_tos(skb, dest->af);
 	struct ipvs_dest_dst *dd;

@@ -46,8 +46,8 @@
  * (ipvs_dp_enable), so namespaces without IPVS pay nothing, and removed at
  * namespace exit. The packet path takes rcu_read_lock (held by netfilter)
  * and nothing else, except the connection's own spinlock for TCP state
- * changes. LOCAL_OUT hooks run in process context: they disable BHs so the
- * per-CPU counters and cp->lock see a single context per CPU.
+ * changes. LOCAL_OUT hooks may run in process context: there they disable
+ * BHs so the per-CPU counters and cp->lock see a single context per CPU.
  */
 #define pr_fmt(fmt) "IPVS: " fmt
 
@@ -151,8 +151,8 @@ bool ipvs_iph_parse(u16 af, struct sk_buff *skb, int off, struct ipvs_iphdr *iph
 	return true;
 }
 
-static void ipvs_conn_count_pkt(struct ipvs_dp_net *dp, struct ipvs_conn *cp, bool out,
-				unsigned int len)
+static __always_inline void ipvs_conn_count_pkt(struct ipvs_dp_net *dp, struct ipvs_conn *cp,
+						bool out, unsigned int len)
 {
 	struct ipvs_dest *dest = cp->dest;
 	struct ipvs_service *svc;
@@ -239,14 +239,56 @@ static unsigned int ipvs_try_schedule(struct ipvs_dp_net *dp, struct sk_buff *sk
 	return ipvs_leave(dp, skb, iph->af);
 }
 
+/*
+ * The common IPv4 packet: not a fragment, its header and ports in the
+ * linear area. False: anything else, for ipvs_iph_parse() to judge.
+ */
+static __always_inline bool ipvs_iph_parse4_linear(struct sk_buff *skb,
+						   struct ipvs_iphdr *iph)
+{
+	const struct iphdr *h = (const struct iphdr *)skb->data;
+	unsigned int len;
+
+	if (unlikely(skb_headlen(skb) < sizeof(*h) || h->version != 4 || h->ihl < 5))
+		return false;
+	len = h->ihl * 4;
+	iph->af = AF_INET;
+	iph->flags = 0;
+	iph->fragoffs = 0;
+	iph->saddr.ip = h->saddr;
+	iph->daddr.ip = h->daddr;
+	iph->protocol = h->protocol;
+	iph->len = len;
+	if (h->protocol == IPPROTO_TCP || h->protocol == IPPROTO_UDP ||
+	    h->protocol == IPPROTO_SCTP) {
+		const __be16 *ports = (const __be16 *)(skb->data + len);
+
+		if (unlikely(skb_headlen(skb) < len + 2 * sizeof(__be16)))
+			return false;
+		iph->sport = ports[0];
+		iph->dport = ports[1];
+	} else {
+		iph->sport = 0;
+		iph->dport = 0;
+	}
+	return true;
+}
+
 /* Parse (IPv4 fragments: gather) the packet. True when the hook must
  * return *verdict at once.
  */
-static bool ipvs_parse(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
-		       unsigned int hooknum, struct ipvs_iphdr *iph, unsigned int *verdict)
+static __always_inline bool ipvs_parse(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
+				       unsigned int hooknum, struct ipvs_iphdr *iph,
+				       unsigned int *verdict)
 {
-	if (af == AF_INET && unlikely(ip_is_fragment(ip_hdr(skb))))
-		return ipvs_defrag4(dp, skb, hooknum, iph, verdict);
+	if (af == AF_INET) {
+		if (unlikely(ip_is_fragment(ip_hdr(skb))))
+			return ipvs_defrag4(dp, skb, hooknum, iph, verdict);
+		*verdict = NF_ACCEPT;
+		if (likely(ipvs_iph_parse4_linear(skb, iph)))
+			return false;
+		return !ipvs_iph_parse(af, skb, 0, iph);
+	}
 	*verdict = NF_ACCEPT;
 	return !ipvs_iph_parse(af, skb, 0, iph);
 }
@@ -314,7 +356,7 @@ static unsigned int ipvs_handle_response(struct ipvs_dp_net *dp, struct sk_buff 
 					 struct ipvs_conn *cp, const struct ipvs_proto *pp,
 					 const struct ipvs_iphdr *iph, unsigned int hooknum)
 {
-	if (skb_ensure_writable(skb, iph->len + pp->hdr_len))
+	if (ipvs_skb_writable(skb, iph->len + pp->hdr_len))
 		return NF_DROP;
 	if (!pp->nat(skb, cp, iph, false))
 		return NF_DROP;
@@ -446,50 +488,57 @@ static unsigned int ipvs_local(struct ipvs_dp_net *dp, u16 af, struct sk_buff *s
 	return in_ok ? ipvs_in_conn(dp, skb, &iph, pp, cp, hooknum) : NF_ACCEPT;
 }
 
-/* Our own packets come back to the hooks: ignored, before BHs are disabled.
- * Softirq mostly, but LOCAL_OUT and a verdict re-injected from NFQUEUE run
- * in process context: the per-CPU data (stats, reply routes) and
- * ip_defrag() need BHs off.
+/* Our own packets come back to the hooks: ignored first of all. Softirq
+ * mostly, with BHs off already; but LOCAL_OUT and a verdict re-injected
+ * from NFQUEUE run in process context, where the per-CPU data (stats,
+ * reply routes) and ip_defrag() need BHs off. @priv is the namespace's
+ * ipvs_dp_net (ipvs_hooks_enable()).
  */
-static unsigned int ipvs_local_hook(void *priv, struct sk_buff *skb,
-				    const struct nf_hook_state *state)
+static __always_inline unsigned int
+ipvs_hook_run(unsigned int (*fn)(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb,
+				 unsigned int hooknum),
+	      void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
 {
 	unsigned int verdict;
+	bool bh_on;
 
 	if (skb->ipvs_property)
 		return NF_ACCEPT;
-	local_bh_disable();
-	verdict = ipvs_local(ipvs_dp(state->net), state->pf, skb, state->hook);
-	local_bh_enable();
+	bh_on = !in_softirq();
+	if (bh_on)
+		local_bh_disable();
+	verdict = fn(priv, state->pf, skb, state->hook);
+	if (bh_on)
+		local_bh_enable();
 	return verdict;
+}
+
+unsigned int ipvs_local_hook(void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	return ipvs_hook_run(ipvs_local, priv, skb, state);
 }
 
 static unsigned int ipvs_reply_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
-	unsigned int verdict;
-
-	if (skb->ipvs_property)
-		return NF_ACCEPT;
-	local_bh_disable();
-	verdict = ipvs_out(ipvs_dp(state->net), state->pf, skb, state->hook);
-	local_bh_enable();
-	return verdict;
+	return ipvs_hook_run(ipvs_out, priv, skb, state);
 }
 
-/* One table per family, same hooks and priorities (see the top of file). */
+/* Both families, same hooks and priorities (see the top of the file); the
+ * first IPVS_NHOOKS are IPv4's.
+ */
 #define IPVS_HOOK(fn, fam, hnum, prio) \
 	{ .hook = fn, .pf = fam, .hooknum = hnum, .priority = prio }
-#define IPVS_HOOKS(fam, nat_src, nat_dst) {					\
-	IPVS_HOOK(ipvs_local_hook, fam, NF_INET_LOCAL_IN, (nat_src) - 1),	\
-	IPVS_HOOK(ipvs_local_hook, fam, NF_INET_LOCAL_OUT, (nat_dst) + 1),	\
-	IPVS_HOOK(ipvs_reply_hook, fam, NF_INET_FORWARD, 100),			\
-}
+#define IPVS_NHOOKS 3
 
-static const struct nf_hook_ops ipvs_ops4[] =
-	IPVS_HOOKS(NFPROTO_IPV4, NF_IP_PRI_NAT_SRC, NF_IP_PRI_NAT_DST);
-static const struct nf_hook_ops ipvs_ops6[] =
-	IPVS_HOOKS(NFPROTO_IPV6, NF_IP6_PRI_NAT_SRC, NF_IP6_PRI_NAT_DST);
+static const struct nf_hook_ops ipvs_ops[] = {
+	IPVS_HOOK(ipvs_local_hook, NFPROTO_IPV4, NF_INET_LOCAL_IN, NF_IP_PRI_NAT_SRC - 1),
+	IPVS_HOOK(ipvs_local_hook, NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_IP_PRI_NAT_DST + 1),
+	IPVS_HOOK(ipvs_reply_hook, NFPROTO_IPV4, NF_INET_FORWARD, 100),
+	IPVS_HOOK(ipvs_local_hook, NFPROTO_IPV6, NF_INET_LOCAL_IN, NF_IP6_PRI_NAT_SRC - 1),
+	IPVS_HOOK(ipvs_local_hook, NFPROTO_IPV6, NF_INET_LOCAL_OUT, NF_IP6_PRI_NAT_DST + 1),
+	IPVS_HOOK(ipvs_reply_hook, NFPROTO_IPV6, NF_INET_FORWARD, 100),
+};
 
 static bool ipvs_v6(void)
 {
@@ -499,35 +548,41 @@ static bool ipvs_v6(void)
 /* Under ipvs->lock (first service of the namespace). */
 int ipvs_hooks_enable(struct ipvs_dp_net *dp)
 {
+	unsigned int i, n = ipvs_v6() ? ARRAY_SIZE(ipvs_ops) : IPVS_NHOOKS;
 	struct net *net = dp->net;
+	struct nf_hook_ops *ops;
 	int ret;
 
 	lockdep_assert_held(&dp->ipvs->lock);
 
-	if (dp->hooks_on)
+	if (dp->hook_ops)
 		return 0;
+
+	/* The hooks find the namespace's data in their priv, not through
+	 * net_generic() (an RCU section and a call per packet).
+	 */
+	ops = kmemdup(ipvs_ops, sizeof(ipvs_ops), GFP_KERNEL);
+	if (!ops)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		ops[i].priv = dp;
 
 	if (ipvs_v6()) {
 		ret = nf_defrag_ipv6_enable(net);
 		if (ret)
-			return ret;
+			goto err_free;
 	}
-	ret = nf_register_net_hooks(net, ipvs_ops4, ARRAY_SIZE(ipvs_ops4));
+	ret = nf_register_net_hooks(net, ops, n);
 	if (ret)
 		goto err_defrag6;
-	if (ipvs_v6()) {
-		ret = nf_register_net_hooks(net, ipvs_ops6, ARRAY_SIZE(ipvs_ops6));
-		if (ret)
-			goto err_hooks4;
-	}
-	dp->hooks_on = true;
+	dp->hook_ops = ops;
 	return 0;
 
-err_hooks4:
-	nf_unregister_net_hooks(net, ipvs_ops4, ARRAY_SIZE(ipvs_ops4));
 err_defrag6:
 	if (ipvs_v6())
 		nf_defrag_ipv6_disable(net);
+err_free:
+	kfree(ops);
 	return ret;
 }
 
@@ -536,12 +591,14 @@ void ipvs_hooks_disable(struct ipvs_dp_net *dp)
 {
 	struct net *net = dp->net;
 
-	if (!dp->hooks_on)
+	if (!dp->hook_ops)
 		return;
 	if (ipvs_v6()) {
-		nf_unregister_net_hooks(net, ipvs_ops6, ARRAY_SIZE(ipvs_ops6));
+		nf_unregister_net_hooks(net, dp->hook_ops, ARRAY_SIZE(ipvs_ops));
 		nf_defrag_ipv6_disable(net);
+	} else {
+		nf_unregister_net_hooks(net, dp->hook_ops, IPVS_NHOOKS);
 	}
-	nf_unregister_net_hooks(net, ipvs_ops4, ARRAY_SIZE(ipvs_ops4));
-	dp->hooks_on = false;
+	kfree(dp->hook_ops);
+	dp->hook_ops = NULL;
 }

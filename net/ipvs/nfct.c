@@ -72,10 +72,9 @@ static void ipvs_nfct_update(struct sk_buff *skb, const struct ipvs_conn *cp, bo
 	spin_unlock_bh(&ct->lock);
 }
 
-/* The last thing done to a packet IPVS has rewritten or forwarded. */
-void ipvs_nfct_after_xmit(struct sk_buff *skb, const struct ipvs_conn *cp, bool outin)
+/* ipvs_nfct_after_xmit() (proto.h) for a packet with a conntrack entry. */
+void ipvs_nfct_after_xmit_ct(struct sk_buff *skb, const struct ipvs_conn *cp, bool outin)
 {
-	skb->ipvs_property = 1;
 	if (cp->flags & IP_VS_CONN_F_NFCT)
 		ipvs_nfct_update(skb, cp, outin);
 	else

@@ -3,6 +3,9 @@
  * Routing a NAT reply again once its source is the VIP (sysctl
  * snat_reroute, 1 by default, as upstream), so that policy routing on the
  * VIP applies to it: only replies leaving the host (FORWARD, LOCAL_OUT).
+ * In a namespace that has never had a policy rule, an IPv4 reply keeps
+ * the route it was forwarded on, which is what the lookup would return
+ * (ipvs_snat_rules()).
  *
  * ip_route_me_harder() costs a FIB lookup and an IPsec session decode per
  * reply. For an IPv4 reply that no local socket sent, in a namespace
@@ -99,6 +102,24 @@ static bool ipvs_snat_rt_reusable(struct net *net)
 	return true;
 }
 
+/*
+ * Has the namespace ever had a policy rule (ip rule) of its own? Without
+ * one, an IPv4 lookup keys on the destination (and TOS) alone: the
+ * forwarding route the reply already holds is what the lookup with the
+ * VIP as source would return, so it is kept. The one difference: a
+ * multipath route hashes the source too, and may pick another of its
+ * next hops than a lookup from the VIP would (both are valid paths; the
+ * flow keeps one). The flag is never cleared once a rule was added.
+ */
+static bool ipvs_snat_rules(struct net *net)
+{
+#ifdef CONFIG_IP_MULTIPLE_TABLES
+	return READ_ONCE(net->ipv4.fib_has_custom_rules);
+#else
+	return false;
+#endif
+}
+
 /* ip_route_me_harder(net, NULL, skb, RTN_LOCAL), with the per-CPU route. */
 static int ipvs_snat_reroute4(struct ipvs_dp_net *dp, struct sk_buff *skb)
 {
@@ -166,5 +187,7 @@ int ipvs_snat_reroute(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af,
 		return 0;
 	if (skb->sk || !ipvs_snat_rt_reusable(dp->net))
 		return ip_route_me_harder(dp->net, skb->sk, skb, RTN_LOCAL);
+	if (!ipvs_snat_rules(dp->net))
+		return 0;
 	return ipvs_snat_reroute4(dp, skb);
 }

@@ -33,14 +33,12 @@
 #include <ipvs/proto.h>
 #include <ipvs/xmit.h>
 
-void ipvs_nat_l4_csum(struct sk_buff *skb, __sum16 *check, u16 af,
-		      const union nf_inet_addr *oaddr, const union nf_inet_addr *naddr,
-		      __be16 oport, __be16 nport)
+/* IPv6's half of ipvs_nat_l4_csum() (proto.h). */
+void ipvs_nat_l4_csum_v6(struct sk_buff *skb, __sum16 *check,
+			 const union nf_inet_addr *oaddr, const union nf_inet_addr *naddr,
+			 __be16 oport, __be16 nport)
 {
-	if (af == AF_INET6)
-		inet_proto_csum_replace16(check, skb, oaddr->ip6, naddr->ip6, true);
-	else
-		inet_proto_csum_replace4(check, skb, oaddr->ip, naddr->ip, true);
+	inet_proto_csum_replace16(check, skb, oaddr->ip6, naddr->ip6, true);
 	inet_proto_csum_replace2(check, skb, oport, nport, false);
 }
 
@@ -66,7 +64,7 @@ static unsigned int ipvs_nat_xmit(struct ipvs_dp_net *dp, struct sk_buff *skb,
 		ipvs_unreach(dp, skb, cp->af);
 		return NF_DROP;
 	}
-	if (skb_ensure_writable(skb, iph->len + pp->hdr_len))
+	if (ipvs_skb_writable(skb, iph->len + pp->hdr_len))
 		goto drop;
 	if (!rt.local && (!ipvs_decrement_ttl(dp, skb, cp->af, rt.dst) ||
 			  !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(rt.dst), false) ||

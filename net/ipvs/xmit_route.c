@@ -111,7 +111,7 @@ void ipvs_unreach(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af)
  * a tunnel's MTU are then fragmented on output despite DF, or dropped,
  * and the client does not learn the path MTU from them.)
  */
-bool ipvs_mtu_ok(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af, u32 mtu, bool icmp)
+bool ipvs_mtu_check(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af, u32 mtu, bool icmp)
 {
 	if (af == AF_INET6) {
 		bool big;
@@ -146,8 +146,7 @@ bool ipvs_mtu_ok(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af, u32 mtu, b
  * (hop limit) of the packet, or answer "time exceeded" and return false
  * when it runs out, as upstream IPVS does for every non-local transmit.
  */
-bool ipvs_decrement_ttl(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af,
-			struct dst_entry *dst)
+bool ipvs_ttl_dec(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af, struct dst_entry *dst)
 {
 	if (af == AF_INET6) {
 		if (ipv6_hdr(skb)->hop_limit <= 1) {
@@ -171,6 +170,28 @@ bool ipvs_decrement_ttl(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af,
 		return false;
 	ip_decrease_ttl(ip_hdr(skb));
 	return true;
+}
+
+/*
+ * Send a packet IPVS rewrote (skb->ipvs_property) through LOCAL_OUT. When
+ * our own hook is the only one there, it would just accept the packet:
+ * the traversal is skipped (about 60 instructions per packet).
+ */
+static inline void ipvs_local_out(struct net *net, u8 pf, struct sk_buff *skb)
+{
+	const struct nf_hook_entries *e;
+
+#ifdef CONFIG_IPV6
+	if (pf == NFPROTO_IPV6)
+		e = rcu_dereference(net->nf.hooks_ipv6[NF_INET_LOCAL_OUT]);
+	else
+#endif
+		e = rcu_dereference(net->nf.hooks_ipv4[NF_INET_LOCAL_OUT]);
+	if (e && e->num_hook_entries == 1 && e->hooks[0].hook == ipvs_local_hook)
+		dst_output(net, NULL, skb);
+	else
+		NF_HOOK(pf, NF_INET_LOCAL_OUT, net, NULL, skb, NULL, skb_dst(skb)->dev,
+			dst_output);
 }
 
 /*
@@ -198,7 +219,6 @@ unsigned int ipvs_xmit_send(struct ipvs_dp_net *dp, struct sk_buff *skb,
 	ipvs_rt_set(skb, rt);
 	skb_forward_csum(skb);
 
-	NF_HOOK(cp->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4, NF_INET_LOCAL_OUT, dp->net,
-		NULL, skb, NULL, rt->dst->dev, dst_output);
+	ipvs_local_out(dp->net, cp->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4, skb);
 	return NF_STOLEN;
 }

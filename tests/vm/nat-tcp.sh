@@ -230,8 +230,32 @@ case_revive() {
 		"$(tail -n1 $R/$ph.r$how)"
 }
 
+# snat_reroute (1 by default): a NAT reply, its source now the VIP, is
+# routed again, so that policy routing on the VIP applies to it. A rule
+# sending the VIP's traffic to a table where the client is unreachable
+# stops the replies; with snat_reroute 0 they keep the route they were
+# forwarded on. (Ours keeps the forwarding route while the namespace has
+# never had a rule: the lookup could not differ; net/ipvs/snat_route.c.)
+case_reroute() {
+	local ph=$1
+	nat_cleanup; nat_setup || { not_ok "$ph: setup"; return; }
+	servers hold-server 80
+	vs -A -t $VIP:80 -s rr
+	vs -a -t $VIP:80 -r $RS1:80 -m
+	check_eq "$ph: reroute: served before any rule" r1 \
+		"$(ns c timeout 30 python3 -S "$NATTOOL" tcp-get $VIP 80 1)"
+	ns d ip route add unreachable 10.0.1.0/24 table 100
+	ns d ip rule add from $VIP table 100 pref 100
+	check_eq "$ph: reroute: a rule on the VIP's source stops the replies" "" \
+		"$(ns c timeout 3 python3 -S "$NATTOOL" tcp-get $VIP 80 1 2>/dev/null)"
+	ns d sysctl -qw net.ipv4.vs.snat_reroute=0
+	check_eq "$ph: snat_reroute 0: the replies keep their forwarding route" r1 \
+		"$(ns c timeout 30 python3 -S "$NATTOOL" tcp-get $VIP 80 1)"
+}
+
 for ph in stock ours; do
 	ipvs_phase $ph || { not_ok "load $ph module"; continue; }
+	case_reroute $ph
 	case_rr $ph
 	case_local $ph
 	case_wrr $ph
