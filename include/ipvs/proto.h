@@ -15,6 +15,8 @@
 #define _IPVS_PROTO_H
 
 #include <linux/skbuff.h>
+#include <linux/udp.h>
+#include <linux/tcp.h>
 #include <linux/netfilter.h>
 #include <net/checksum.h>
 #include <ipvs/conn.h>
@@ -130,6 +132,57 @@ static inline void ipvs_nat_l4_csum(struct sk_buff *skb, __sum16 *check, u16 af,
 	*check = csum_fold(csum_add(~csum_unfold(*check), a));
 }
 
+/* The ports and checksum of a TCP or UDP packet of @cp: client side to
+ * real server (@in) or back. The TCP and UDP ops' nat.
+ */
+static inline bool ipvs_tcp_nat(struct sk_buff *skb, const struct ipvs_conn *cp,
+				const struct ipvs_iphdr *iph, bool in)
+{
+	struct tcphdr *th = (struct tcphdr *)(skb->data + iph->len);
+
+	if (in) {
+		ipvs_nat_l4_csum(skb, &th->check, cp->af, &cp->vaddr, &cp->daddr,
+				 th->dest, cp->dport);
+		th->dest = cp->dport;
+	} else {
+		ipvs_nat_l4_csum(skb, &th->check, cp->af, &cp->daddr, &cp->vaddr,
+				 th->source, cp->vport);
+		th->source = cp->vport;
+	}
+	return true;
+}
+
+static inline bool ipvs_udp_nat(struct sk_buff *skb, const struct ipvs_conn *cp,
+				const struct ipvs_iphdr *iph, bool in)
+{
+	struct udphdr *uh = (struct udphdr *)(skb->data + iph->len);
+	const union nf_inet_addr *oa = in ? &cp->vaddr : &cp->daddr;
+	const union nf_inet_addr *na = in ? &cp->daddr : &cp->vaddr;
+	__be16 *port = in ? &uh->dest : &uh->source;
+	__be16 np = in ? cp->dport : cp->vport;
+
+	/* An IPv4 datagram without checksum keeps none. */
+	if (cp->af == AF_INET6 || uh->check || skb->ip_summed == CHECKSUM_PARTIAL) {
+		ipvs_nat_l4_csum(skb, &uh->check, cp->af, oa, na, *port, np);
+		if (!uh->check)
+			uh->check = CSUM_MANGLED_0;
+	}
+	*port = np;
+	return true;
+}
+
+/* pp->nat(), without the indirect call for TCP and UDP. */
+static __always_inline bool ipvs_l4_nat(const struct ipvs_proto *pp, struct sk_buff *skb,
+					const struct ipvs_conn *cp,
+					const struct ipvs_iphdr *iph, bool in)
+{
+	if (iph->protocol == IPPROTO_TCP)
+		return ipvs_tcp_nat(skb, cp, iph, in);
+	if (iph->protocol == IPPROTO_UDP)
+		return ipvs_udp_nat(skb, cp, iph, in);
+	return pp->nat(skb, cp, iph, in);
+}
+
 /* Transmitters (xmit_nat.c). @local: LOCAL_OUT hook (continue, not steal). */
 struct ipvs_xmit_ops {
 	unsigned int (*xmit)(struct ipvs_dp_net *dp, struct sk_buff *skb,
@@ -139,7 +192,13 @@ struct ipvs_xmit_ops {
 	bool	handles_replies;
 };
 
-const struct ipvs_xmit_ops *ipvs_xmit_ops_get(unsigned int fwd);
+extern const struct ipvs_xmit_ops *const ipvs_xmit_table[IP_VS_CONN_F_FWD_MASK + 1];
+
+/* The transmitter of forwarding method @fwd (IP_VS_CONN_F_*), or NULL. */
+static inline const struct ipvs_xmit_ops *ipvs_xmit_ops_get(unsigned int fwd)
+{
+	return ipvs_xmit_table[fwd & IP_VS_CONN_F_FWD_MASK];
+}
 unsigned int ipvs_nat_xmit_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
 				struct ipvs_conn *cp, bool local);
 /* nfct.c: the conntrack entry of packets IPVS handles. */

@@ -28,7 +28,8 @@
  * nf_conntrack and iptables/nftables NAT rules (MASQUERADE...) leave them
  * alone, unless the "conntrack" sysctl asks to keep the entries (nfct.c).
  * Packets IPVS has rewritten carry skb->ipvs_property and are
- * ignored by our own hooks when they go through LOCAL_OUT again.
+ * ignored by our own hooks when they go through LOCAL_OUT again (a trip
+ * skipped when ours is the only LOCAL_OUT hook: ipvs_local_out()).
  *
  * Fragments: IPv4 ones are gathered by the hooks themselves, as upstream
  * does (ipvs_defrag4()): requests reach LOCAL_IN already reassembled
@@ -61,6 +62,7 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/icmp.h>
+#include <net/tcp.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <ipvs/conn.h>
 #include <ipvs/proto.h>
@@ -267,6 +269,11 @@ static __always_inline bool ipvs_iph_parse4_linear(struct sk_buff *skb,
 			return false;
 		iph->sport = ports[0];
 		iph->dport = ports[1];
+		if (h->protocol == IPPROTO_TCP &&
+		    skb_headlen(skb) >= len + sizeof(struct tcphdr)) {
+			iph->tcpflags = tcp_flag_byte((const struct tcphdr *)ports);
+			iph->flags = IPVS_IPH_F_TCPFL;
+		}
 	} else {
 		iph->sport = 0;
 		iph->dport = 0;
@@ -358,7 +365,7 @@ static unsigned int ipvs_handle_response(struct ipvs_dp_net *dp, struct sk_buff 
 {
 	if (ipvs_skb_writable(skb, iph->len + pp->hdr_len))
 		return NF_DROP;
-	if (!pp->nat(skb, cp, iph, false))
+	if (!ipvs_l4_nat(pp, skb, cp, iph, false))
 		return NF_DROP;
 
 	if (cp->af == AF_INET6) {

@@ -11,6 +11,7 @@
  * (Upstream's secure_tcp alternative table is not implemented.)
  */
 #include <linux/tcp.h>
+#include <net/tcp.h>
 #include <ipvs/conn.h>
 #include <ipvs/proto.h>
 
@@ -105,15 +106,32 @@ static u8 tcp_letter_state(char c)
 	}
 }
 
-static int tcp_flag_idx(const struct tcphdr *th)
+/* The flags byte of a whole TCP header, or -1 if the packet has none. */
+static noinline int tcp_flags_read(struct sk_buff *skb, const struct ipvs_iphdr *iph)
 {
-	if (th->rst)
+	struct tcphdr _th;
+	const struct tcphdr *th = skb_header_pointer(skb, iph->len, sizeof(_th), &_th);
+
+	return th ? tcp_flag_byte(th) : -1;
+}
+
+/* From the parse when it had them (hooks.c), else from the packet. */
+static inline int tcp_flags(struct sk_buff *skb, const struct ipvs_iphdr *iph)
+{
+	if (likely(iph->flags & IPVS_IPH_F_TCPFL))
+		return iph->tcpflags;
+	return tcp_flags_read(skb, iph);
+}
+
+static int tcp_flag_idx(u8 fl)
+{
+	if (fl & TCPHDR_RST)
 		return TCP_F_RST;
-	if (th->syn)
+	if (fl & TCPHDR_SYN)
 		return TCP_F_SYN;
-	if (th->fin)
+	if (fl & TCPHDR_FIN)
 		return TCP_F_FIN;
-	if (th->ack)
+	if (fl & TCPHDR_ACK)
 		return TCP_F_ACK;
 	return -1;
 }
@@ -135,18 +153,16 @@ static const char *tcp_state_name(unsigned int state)
 static bool tcp_conn_schedule(struct ipvs_dp_net *dp, struct sk_buff *skb,
 			      const struct ipvs_iphdr *iph)
 {
-	struct tcphdr _th;
-	const struct tcphdr *th = skb_header_pointer(skb, iph->len, sizeof(_th), &_th);
+	int fl = tcp_flags(skb, iph);
 
-	return th && (th->syn || READ_ONCE(dp->sysctl.sloppy_tcp));
+	return fl >= 0 && ((fl & TCPHDR_SYN) || READ_ONCE(dp->sysctl.sloppy_tcp));
 }
 
 static bool tcp_is_new_conn(struct sk_buff *skb, const struct ipvs_iphdr *iph)
 {
-	struct tcphdr _th;
-	const struct tcphdr *th = skb_header_pointer(skb, iph->len, sizeof(_th), &_th);
+	int fl = tcp_flags(skb, iph);
 
-	return th && th->syn;
+	return fl >= 0 && (fl & TCPHDR_SYN);
 }
 
 static bool tcp_conn_reusable(const struct ipvs_conn *cp, int mode)
@@ -161,12 +177,11 @@ static bool tcp_conn_reusable(const struct ipvs_conn *cp, int mode)
 static void tcp_state_transition(struct ipvs_dp_net *dp, struct ipvs_conn *cp, int dir,
 				 struct sk_buff *skb, const struct ipvs_iphdr *iph)
 {
-	struct tcphdr _th;
-	const struct tcphdr *th = skb_header_pointer(skb, iph->len, sizeof(_th), &_th);
+	int fl = tcp_flags(skb, iph);
 	u8 next = TCP_S_CLOSE;
 	int idx;
 
-	if (!th)
+	if (fl < 0)
 		return;
 
 	spin_lock(&cp->lock);
@@ -176,7 +191,7 @@ static void tcp_state_transition(struct ipvs_dp_net *dp, struct ipvs_conn *cp, i
 		else
 			dir = IPVS_DIR_INPUT_ONLY;
 	}
-	idx = tcp_flag_idx(th);
+	idx = tcp_flag_idx(fl);
 	if (idx >= 0 && cp->state < TCP_S_LAST)
 		next = tcp_letter_state(tcp_next[dir][idx][cp->state]);
 	if (next == TCP_S_ESTABLISHED && cp->state != next)
@@ -188,18 +203,7 @@ static void tcp_state_transition(struct ipvs_dp_net *dp, struct ipvs_conn *cp, i
 static bool tcp_nat(struct sk_buff *skb, const struct ipvs_conn *cp,
 		    const struct ipvs_iphdr *iph, bool in)
 {
-	struct tcphdr *th = (struct tcphdr *)(skb->data + iph->len);
-
-	if (in) {
-		ipvs_nat_l4_csum(skb, &th->check, cp->af, &cp->vaddr, &cp->daddr,
-				 th->dest, cp->dport);
-		th->dest = cp->dport;
-	} else {
-		ipvs_nat_l4_csum(skb, &th->check, cp->af, &cp->daddr, &cp->vaddr,
-				 th->source, cp->vport);
-		th->source = cp->vport;
-	}
-	return true;
+	return ipvs_tcp_nat(skb, cp, iph, in);
 }
 
 const struct ipvs_proto ipvs_proto_tcp = {

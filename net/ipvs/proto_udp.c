@@ -44,20 +44,7 @@ static void udp_state_transition(struct ipvs_dp_net *dp, struct ipvs_conn *cp, i
 static bool udp_nat(struct sk_buff *skb, const struct ipvs_conn *cp,
 		    const struct ipvs_iphdr *iph, bool in)
 {
-	struct udphdr *uh = (struct udphdr *)(skb->data + iph->len);
-	const union nf_inet_addr *oa = in ? &cp->vaddr : &cp->daddr;
-	const union nf_inet_addr *na = in ? &cp->daddr : &cp->vaddr;
-	__be16 *port = in ? &uh->dest : &uh->source;
-	__be16 np = in ? cp->dport : cp->vport;
-
-	/* An IPv4 datagram without checksum keeps none. */
-	if (cp->af == AF_INET6 || uh->check || skb->ip_summed == CHECKSUM_PARTIAL) {
-		ipvs_nat_l4_csum(skb, &uh->check, cp->af, oa, na, *port, np);
-		if (!uh->check)
-			uh->check = CSUM_MANGLED_0;
-	}
-	*port = np;
-	return true;
+	return ipvs_udp_nat(skb, cp, iph, in);
 }
 
 const struct ipvs_proto ipvs_proto_udp = {

@@ -70,7 +70,7 @@ static unsigned int ipvs_nat_xmit(struct ipvs_dp_net *dp, struct sk_buff *skb,
 			  !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(rt.dst), false) ||
 			  skb_cow(skb, LL_RESERVED_SPACE(rt.dst->dev))))
 		goto drop;
-	if (!pp->nat(skb, cp, iph, true))
+	if (!ipvs_l4_nat(pp, skb, cp, iph, true))
 		goto drop;
 	ipvs_nat_daddr(skb, cp);
 
@@ -117,14 +117,9 @@ static const struct ipvs_xmit_ops ipvs_xmit_local = {
 	.xmit			= ipvs_null_xmit,
 };
 
-static const struct ipvs_xmit_ops *const ipvs_xmit_table[IP_VS_CONN_F_FWD_MASK + 1] = {
+const struct ipvs_xmit_ops *const ipvs_xmit_table[IP_VS_CONN_F_FWD_MASK + 1] = {
 	[IP_VS_CONN_F_MASQ]		= &ipvs_xmit_nat,
 	[IP_VS_CONN_F_LOCALNODE]	= &ipvs_xmit_local,
 	[IP_VS_CONN_F_TUNNEL]		= &ipvs_xmit_tun,
 	[IP_VS_CONN_F_DROUTE]		= &ipvs_xmit_dr,
 };
-
-const struct ipvs_xmit_ops *ipvs_xmit_ops_get(unsigned int fwd)
-{
-	return ipvs_xmit_table[fwd & IP_VS_CONN_F_FWD_MASK];
-}

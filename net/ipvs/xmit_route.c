@@ -2,8 +2,8 @@
 /*
  * What every transmitter needs: a route to the real server, the path MTU
  * check that answers the client with "fragmentation needed" / "packet too
- * big", the TTL decrement of a forwarding hop, and the hand-off to
- * LOCAL_OUT of a packet that keeps its IP header (NAT, DR).
+ * big" and the TTL decrement of a forwarding hop (the slow paths of the
+ * inline helpers in xmit.h, which also hands packets to LOCAL_OUT).
  *
  * Routes to a destination come from its route cache (dest_dst.c) when
  * they can; ipvs_route() is the lookup itself, for the cache and for the
@@ -172,53 +172,3 @@ bool ipvs_ttl_dec(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af, struct ds
 	return true;
 }
 
-/*
- * Send a packet IPVS rewrote (skb->ipvs_property) through LOCAL_OUT. When
- * our own hook is the only one there, it would just accept the packet:
- * the traversal is skipped (about 60 instructions per packet).
- */
-static inline void ipvs_local_out(struct net *net, u8 pf, struct sk_buff *skb)
-{
-	const struct nf_hook_entries *e;
-
-#ifdef CONFIG_IPV6
-	if (pf == NFPROTO_IPV6)
-		e = rcu_dereference(net->nf.hooks_ipv6[NF_INET_LOCAL_OUT]);
-	else
-#endif
-		e = rcu_dereference(net->nf.hooks_ipv4[NF_INET_LOCAL_OUT]);
-	if (e && e->num_hook_entries == 1 && e->hooks[0].hook == ipvs_local_hook)
-		dst_output(net, NULL, skb);
-	else
-		NF_HOOK(pf, NF_INET_LOCAL_OUT, net, NULL, skb, NULL, skb_dst(skb)->dev,
-			dst_output);
-}
-
-/*
- * Hand a packet whose IP header is final to @rt's route (consumed)
- * through LOCAL_OUT, so output filtering applies, marked as IPVS's own.
- * rt->local: the real server is this host, the packet goes on to LOCAL_IN
- * (or loops back from LOCAL_OUT) with its original route.
- */
-unsigned int ipvs_xmit_send(struct ipvs_dp_net *dp, struct sk_buff *skb,
-			    const struct ipvs_conn *cp, const struct ipvs_rt *rt)
-{
-	ipvs_nfct_after_xmit(skb, cp, true);
-
-	if (rt->local) {
-		ipvs_rt_put(rt);
-		return NF_ACCEPT;
-	}
-
-	/* A socket found by early demux for the VIP is not ours any more;
-	 * skb->dev is NULL for packets of local sockets (LOCAL_OUT).
-	 */
-	if (skb->dev)
-		skb_orphan(skb);
-	skb_dst_drop(skb);
-	ipvs_rt_set(skb, rt);
-	skb_forward_csum(skb);
-
-	ipvs_local_out(dp->net, cp->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4, skb);
-	return NF_STOLEN;
-}
