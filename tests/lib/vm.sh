@@ -113,8 +113,10 @@ wait_for() {
 # sets it for its sanitizer kernel, several times slower). For the few
 # timings a test cannot make adaptive, such as a timeout the module applies.
 slow() {
-	echo $(($1 * ${TEST_TIME_SCALE:-1}))
+	echo $(($1 * TEST_TIME_SCALE))
 }
+# Exported: helpers such as nattool.py scale their own waits by it.
+export TEST_TIME_SCALE=${TEST_TIME_SCALE:-1}
 
 # slab_objs NAME: active objects of a slab cache (0 if absent).
 slab_objs() {

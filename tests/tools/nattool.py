@@ -39,7 +39,8 @@
                                             prints "established E named K"
   nattool.py udp-flows HOST PORT N [FIRST]  N sockets send one datagram each at
                                             once, answers awaited until 3 s
-                                            pass without one (30 s at most);
+                                            pass without one (30 s at most;
+                                            both times TEST_TIME_SCALE);
                                             prints "answered A of N"; FIRST:
                                             source ports FIRST..FIRST+N-1
                                             (default: ephemeral ones, which
@@ -207,18 +208,19 @@ def udp_flows(host, port, n, first=0):
         s.connect((host, port))
         s.send(struct.pack('!I', i))
         sel.register(s, selectors.EVENT_READ)
-    # Until all are answered, or 3 s pass without an answer (30 s at most):
-    # a slow guest (the debug kernel) is still answering, a refused flow
-    # never will.
+    # Until all are answered, or 3 s pass without an answer (30 s at most),
+    # times TEST_TIME_SCALE on a slow kernel (tests/lib/vm.sh): a slow guest
+    # is still answering, a refused flow never will.
+    scale = int(os.environ.get('TEST_TIME_SCALE', '1'))
     answered = 0
-    end = time.time() + 30
-    quiet = time.time() + 3
+    end = time.time() + 30 * scale
+    quiet = time.time() + 3 * scale
     while answered < n and time.time() < min(quiet, end):
         for key, _ in sel.select(timeout=0.2):
             try:
                 key.fileobj.recv(100)
                 answered += 1
-                quiet = time.time() + 3
+                quiet = time.time() + 3 * scale
             except OSError:
                 pass
             sel.unregister(key.fileobj)

@@ -40,7 +40,7 @@ inpkts_above() {
 # an ephemeral port that an earlier call used would find its entry still in
 # the table and be answered without a new one (seen once in CI).
 flows() {
-	ns c timeout 40 python3 -S "$NATTOOL" udp-flows $VIP 53 "$1" "$2"
+	ns c timeout "$(slow 40)" python3 -S "$NATTOOL" udp-flows $VIP 53 "$1" "$2"
 }
 
 ipvs_phase ours || { not_ok "load our module"; tap_done; exit; }
