@@ -37,6 +37,8 @@
   nattool.py hold HOST PORT N SECS          open N concurrent connections, read
                                             each name, hold SECS, close (RST);
                                             prints "established E named K"
+  nattool.py udp-send HOST PORT N [GAP]     N datagrams on one socket, GAP s
+                                            apart (0.002); answers not read
   nattool.py udp-flows HOST PORT N [FIRST]  N sockets send one datagram each at
                                             once, answers awaited until 3 s
                                             pass without one (30 s at most;
@@ -189,12 +191,12 @@ def udp_ask(host, port, n, size=0, src=None):
         print('%s %d' % (k, names[k]))
 
 
-def udp_send(host, port, n):
+def udp_send(host, port, n, gap=0.002):
     s = socket.socket(family(host), socket.SOCK_DGRAM)
     s.connect((host, port))
     for i in range(n):
         s.send(struct.pack('!I', i))
-        time.sleep(0.002)
+        time.sleep(gap)
     print('sent %d' % n)
 
 
@@ -509,7 +511,7 @@ def main(a):
         udp_ask(a[1], int(a[2]), int(a[3]), int(a[4]) if len(a) > 4 else 0,
                 a[5] if len(a) > 5 else None)
     elif cmd == 'udp-send':
-        udp_send(a[1], int(a[2]), int(a[3]))
+        udp_send(a[1], int(a[2]), int(a[3]), float(a[4]) if len(a) > 4 else 0.002)
     elif cmd == 'udp-log':
         udp_log(a[1], int(a[2]), a[3])
     elif cmd == 'sctp-server':
