@@ -91,13 +91,18 @@ static inline void ipvs_conn_state_set(struct ipvs_conn *cp, u8 state, unsigned 
 		ipvs_conn_state_change(cp, state, timeout, active);
 }
 
-/* skb_ensure_writable(), inline when the first @len bytes are in the linear
- * area and not shared with a clone.
+/* Are the first @len bytes in the linear area and not shared with a clone,
+ * so that they may be written in place?
  */
+static inline bool ipvs_skb_head_writable(const struct sk_buff *skb, unsigned int len)
+{
+	return skb_headlen(skb) >= len && (!skb_cloned(skb) || skb_clone_writable(skb, len));
+}
+
+/* skb_ensure_writable(), inline when ipvs_skb_head_writable(). */
 static inline int ipvs_skb_writable(struct sk_buff *skb, unsigned int len)
 {
-	if (likely(skb_headlen(skb) >= len &&
-		   (!skb_cloned(skb) || skb_clone_writable(skb, len))))
+	if (likely(ipvs_skb_head_writable(skb, len)))
 		return 0;
 	return skb_ensure_writable(skb, len);
 }

@@ -121,9 +121,7 @@ static inline bool ipvs_decrement_ttl(struct ipvs_dp_net *dp, struct sk_buff *sk
 				      struct dst_entry *dst)
 {
 	if (af == AF_INET && ip_hdr(skb)->ttl > 1 &&
-	    skb_headlen(skb) >= skb_network_offset(skb) + sizeof(struct iphdr) &&
-	    (!skb_cloned(skb) ||
-	     skb_clone_writable(skb, skb_network_offset(skb) + sizeof(struct iphdr)))) {
+	    ipvs_skb_head_writable(skb, skb_network_offset(skb) + sizeof(struct iphdr))) {
 		ip_decrease_ttl(ip_hdr(skb));
 		return true;
 	}

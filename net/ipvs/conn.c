@@ -248,7 +248,7 @@ void ipvs_conn_state_change(struct ipvs_conn *cp, u8 state, unsigned int timeout
 
 	lockdep_assert_held(&cp->lock);
 
-	if (state != cp->state && dest && !cp->unlinked) {
+	if (dest && !cp->unlinked) {
 		if (!(cp->flags & IP_VS_CONN_F_INACTIVE) && !active) {
 			atomic_dec(&dest->activeconns);
 			atomic_inc(&dest->inactconns);

@@ -552,10 +552,16 @@ static bool ipvs_v6(void)
 	return ipv6_mod_enabled();
 }
 
+/* Hooks registered: both families' or IPv4's alone. */
+static unsigned int ipvs_nhooks(void)
+{
+	return ipvs_v6() ? ARRAY_SIZE(ipvs_ops) : IPVS_NHOOKS;
+}
+
 /* Under ipvs->lock (first service of the namespace). */
 int ipvs_hooks_enable(struct ipvs_dp_net *dp)
 {
-	unsigned int i, n = ipvs_v6() ? ARRAY_SIZE(ipvs_ops) : IPVS_NHOOKS;
+	unsigned int i, n = ipvs_nhooks();
 	struct net *net = dp->net;
 	struct nf_hook_ops *ops;
 	int ret;
@@ -600,12 +606,9 @@ void ipvs_hooks_disable(struct ipvs_dp_net *dp)
 
 	if (!dp->hook_ops)
 		return;
-	if (ipvs_v6()) {
-		nf_unregister_net_hooks(net, dp->hook_ops, ARRAY_SIZE(ipvs_ops));
+	nf_unregister_net_hooks(net, dp->hook_ops, ipvs_nhooks());
+	if (ipvs_v6())
 		nf_defrag_ipv6_disable(net);
-	} else {
-		nf_unregister_net_hooks(net, dp->hook_ops, IPVS_NHOOKS);
-	}
 	kfree(dp->hook_ops);
 	dp->hook_ops = NULL;
 }
