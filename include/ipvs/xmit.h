@@ -8,6 +8,7 @@
 #define _IPVS_XMIT_H
 
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/netfilter.h>
 #include <net/dst.h>
 #include <net/ip.h>
@@ -110,6 +111,20 @@ static inline bool ipvs_mtu_ok(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 
 			      (!IPCB(skb)->frag_max_size && skb->len <= mtu)))
 		return true;
 	return ipvs_mtu_check(dp, skb, af, mtu, icmp);
+}
+
+/*
+ * ipvs_mtu_ok() against @dst's MTU, which is only read (an indirect call)
+ * for a packet bigger than the smallest MTU of its family, 68 bytes for
+ * IPv4 and 1280 for IPv6, which every link carries: SYNs, pure ACKs and
+ * small requests do without.
+ */
+static inline bool ipvs_dst_mtu_ok(struct ipvs_dp_net *dp, struct sk_buff *skb, u16 af,
+				   struct dst_entry *dst, bool icmp)
+{
+	if (skb->len <= (af == AF_INET6 ? IPV6_MIN_MTU : IPV4_MIN_MTU))
+		return true;
+	return ipvs_mtu_ok(dp, skb, af, dst_mtu(dst), icmp);
 }
 
 /*

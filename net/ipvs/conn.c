@@ -447,6 +447,14 @@ static void ipvs_conn_gc(struct work_struct *work)
 	int n = 0;
 
 	if (!dp->gc_walking) {
+		/* An empty table (every namespace has one) is not walked:
+		 * a pass over its 16k empty buckets costs 300k instructions.
+		 */
+		if (!atomic_read(&dp->conn_tab.nelems)) {
+			delay = IPVS_GC_INTERVAL;
+			WRITE_ONCE(dp->gc_hurry, false);
+			goto out;
+		}
 		rhashtable_walk_enter(&dp->conn_tab, &dp->gc_iter);
 		dp->gc_walking = true;
 	}
@@ -475,6 +483,7 @@ static void ipvs_conn_gc(struct work_struct *work)
 	} else if (READ_ONCE(dp->gc_hurry)) {
 		delay = 1;
 	}
+out:
 	if (!READ_ONCE(dp->dying))
 		queue_delayed_work(system_power_efficient_wq, &dp->gc_work, delay);
 }

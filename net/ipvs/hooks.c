@@ -415,6 +415,26 @@ static unsigned int ipvs_out_conn(struct ipvs_dp_net *dp, struct sk_buff *skb,
 	return ipvs_handle_response(dp, skb, cp, pp, iph, hooknum);
 }
 
+/* Can a packet be a reply: is there a connection, or may one from a real
+ * server that matches none have to be refused (nat_icmp_send)?
+ */
+static __always_inline bool ipvs_replies_possible(struct ipvs_dp_net *dp)
+{
+	return ipvs_conn_count(dp) || READ_ONCE(dp->sysctl.nat_icmp_send);
+}
+
+/* A bare SYN opens a flow and is never a connection's reply; it is still
+ * looked up as one when nat_icmp_send may have to refuse it. This saves
+ * the new connection's first packet a lookup.
+ */
+static __always_inline bool ipvs_may_be_reply(struct ipvs_dp_net *dp,
+					      const struct ipvs_iphdr *iph)
+{
+	return !(iph->flags & IPVS_IPH_F_TCPFL) ||
+	       (iph->tcpflags & (TCPHDR_SYN | TCPHDR_ACK)) != TCPHDR_SYN ||
+	       READ_ONCE(dp->sysctl.nat_icmp_send);
+}
+
 static bool ipvs_is_icmp(const struct ipvs_iphdr *iph)
 {
 	return iph->protocol == (iph->af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
@@ -429,7 +449,7 @@ static unsigned int ipvs_out(struct ipvs_dp_net *dp, u16 af, struct sk_buff *skb
 	unsigned int verdict;
 	bool found;
 
-	if (!ipvs_conn_count(dp))
+	if (!ipvs_replies_possible(dp))
 		return NF_ACCEPT;
 	if (ipvs_parse(dp, af, skb, hooknum, &iph, &verdict))
 		return verdict;
@@ -456,7 +476,7 @@ static unsigned int ipvs_local(struct ipvs_dp_net *dp, u16 af, struct sk_buff *s
 {
 	bool in_ok = (skb->pkt_type == PACKET_HOST || hooknum == NF_INET_LOCAL_OUT) &&
 		     skb_dst(skb);
-	bool any = ipvs_conn_count(dp), found;
+	bool any = ipvs_replies_possible(dp), found;
 	const struct ipvs_proto *pp;
 	struct ipvs_iphdr iph;
 	struct ipvs_conn *cp;
@@ -487,7 +507,7 @@ static unsigned int ipvs_local(struct ipvs_dp_net *dp, u16 af, struct sk_buff *s
 	if (in_ok && any)
 		cp = ipvs_conn_in_get(dp, af, iph.protocol, &iph.saddr, iph.sport, &iph.daddr,
 				      iph.dport);
-	if (!cp && any) {
+	if (!cp && any && ipvs_may_be_reply(dp, &iph)) {
 		verdict = ipvs_out_conn(dp, skb, &iph, pp, hooknum, &found);
 		if (found)
 			return verdict;

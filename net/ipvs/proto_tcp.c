@@ -89,21 +89,23 @@ static const char tcp_next[3][TCP_F_NUM][TCP_S_LAST + 1] = {
 	},
 };
 
-static u8 tcp_letter_state(char c)
+/* The state a letter of tcp_next stands for (unlisted: NONE). */
+static const u8 tcp_letters['Z' - 'A' + 1] = {
+	['E' - 'A'] = TCP_S_ESTABLISHED,
+	['S' - 'A'] = TCP_S_SYN_SENT,
+	['R' - 'A'] = TCP_S_SYN_RECV,
+	['F' - 'A'] = TCP_S_FIN_WAIT,
+	['T' - 'A'] = TCP_S_TIME_WAIT,
+	['C' - 'A'] = TCP_S_CLOSE,
+	['W' - 'A'] = TCP_S_CLOSE_WAIT,
+	['L' - 'A'] = TCP_S_LAST_ACK,
+	['I' - 'A'] = TCP_S_LISTEN,
+	['A' - 'A'] = TCP_S_SYNACK,
+};
+
+static u8 tcp_next_state(int dir, int idx, u8 state)
 {
-	switch (c) {
-	case 'E': return TCP_S_ESTABLISHED;
-	case 'S': return TCP_S_SYN_SENT;
-	case 'R': return TCP_S_SYN_RECV;
-	case 'F': return TCP_S_FIN_WAIT;
-	case 'T': return TCP_S_TIME_WAIT;
-	case 'C': return TCP_S_CLOSE;
-	case 'W': return TCP_S_CLOSE_WAIT;
-	case 'L': return TCP_S_LAST_ACK;
-	case 'I': return TCP_S_LISTEN;
-	case 'A': return TCP_S_SYNACK;
-	default: return TCP_S_NONE;
-	}
+	return tcp_letters[tcp_next[dir][idx][state] - 'A'];
 }
 
 /* The flags byte of a whole TCP header, or -1 if the packet has none. */
@@ -174,6 +176,23 @@ static bool tcp_conn_reusable(const struct ipvs_conn *cp, int mode)
 		(READ_ONCE(cp->flags) & IP_VS_CONN_F_NOOUTPUT));
 }
 
+/*
+ * Most packets of a flow leave its state and timeout as they are: then
+ * there is nothing to write and no lock to take. Anything else (a new
+ * state, a timeout changed by --set, the NOOUTPUT flag to clear) is done
+ * under cp->lock.
+ */
+static __always_inline bool tcp_state_unchanged(struct ipvs_dp_net *dp,
+						const struct ipvs_conn *cp, int dir, int idx)
+{
+	u8 st = READ_ONCE(cp->state);
+
+	return idx >= 0 && st < TCP_S_LAST &&
+	       !(READ_ONCE(cp->flags) & IP_VS_CONN_F_NOOUTPUT) &&
+	       tcp_next_state(dir, idx, st) == st &&
+	       READ_ONCE(cp->timeout) == tcp_timeout(dp->ipvs, st);
+}
+
 static void tcp_state_transition(struct ipvs_dp_net *dp, struct ipvs_conn *cp, int dir,
 				 struct sk_buff *skb, const struct ipvs_iphdr *iph)
 {
@@ -183,6 +202,9 @@ static void tcp_state_transition(struct ipvs_dp_net *dp, struct ipvs_conn *cp, i
 
 	if (fl < 0)
 		return;
+	idx = tcp_flag_idx(fl);
+	if (tcp_state_unchanged(dp, cp, dir, idx))
+		return;
 
 	spin_lock(&cp->lock);
 	if (cp->flags & IP_VS_CONN_F_NOOUTPUT) {
@@ -191,9 +213,8 @@ static void tcp_state_transition(struct ipvs_dp_net *dp, struct ipvs_conn *cp, i
 		else
 			dir = IPVS_DIR_INPUT_ONLY;
 	}
-	idx = tcp_flag_idx(fl);
 	if (idx >= 0 && cp->state < TCP_S_LAST)
-		next = tcp_letter_state(tcp_next[dir][idx][cp->state]);
+		next = tcp_next_state(dir, idx, cp->state);
 	if (next == TCP_S_ESTABLISHED && cp->state != next)
 		ipvs_conn_assure_ct(cp);
 	ipvs_conn_state_set(cp, next, tcp_timeout(dp->ipvs, next), next == TCP_S_ESTABLISHED);

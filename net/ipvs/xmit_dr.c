@@ -40,7 +40,7 @@ static unsigned int ipvs_dr_xmit(struct ipvs_dp_net *dp, struct sk_buff *skb,
 		return ipvs_xmit_send(dp, skb, cp, &rt);
 
 	if (!ipvs_decrement_ttl(dp, skb, cp->af, rt.dst) ||
-	    !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(rt.dst), icmp)) {
+	    !ipvs_dst_mtu_ok(dp, skb, cp->af, rt.dst, icmp)) {
 		ipvs_rt_put(&rt);
 		return NF_DROP;
 	}

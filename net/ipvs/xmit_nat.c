@@ -67,7 +67,7 @@ static unsigned int ipvs_nat_xmit(struct ipvs_dp_net *dp, struct sk_buff *skb,
 	if (ipvs_skb_writable(skb, iph->len + pp->hdr_len))
 		goto drop;
 	if (!rt.local && (!ipvs_decrement_ttl(dp, skb, cp->af, rt.dst) ||
-			  !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(rt.dst), false) ||
+			  !ipvs_dst_mtu_ok(dp, skb, cp->af, rt.dst, false) ||
 			  skb_cow(skb, LL_RESERVED_SPACE(rt.dst->dev))))
 		goto drop;
 	if (!ipvs_l4_nat(pp, skb, cp, iph, true))
@@ -90,7 +90,7 @@ unsigned int ipvs_nat_xmit_icmp(struct ipvs_dp_net *dp, struct sk_buff *skb,
 	if (!ipvs_route_dest(dp->net, skb, cp->dest, 0, &rt))
 		return NF_DROP;
 	if (!rt.local && (!ipvs_decrement_ttl(dp, skb, cp->af, rt.dst) ||
-			  !ipvs_mtu_ok(dp, skb, cp->af, dst_mtu(rt.dst), true) ||
+			  !ipvs_dst_mtu_ok(dp, skb, cp->af, rt.dst, true) ||
 			  skb_cow(skb, LL_RESERVED_SPACE(rt.dst->dev))))
 		goto drop;
 	return ipvs_xmit_send(dp, skb, cp, &rt);

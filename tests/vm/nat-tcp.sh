@@ -253,8 +253,44 @@ case_reroute() {
 		"$(ns c timeout 30 python3 -S "$NATTOOL" tcp-get $VIP 80 1)"
 }
 
+# from_rs DEST: connect from r1's real-server address and port (80) to
+# DEST:7001 while no connection knows that pair; prints the answering
+# server's name, or "refused".
+from_rs() {
+	ns r1 timeout 30 python3 -S "$NATTOOL" tcp-get "$1" 7001 1 80 2>&1 |
+		sed -n 's/.*ConnectionRefused.*/refused/p; /^[a-z]*$/p' | tail -n1
+}
+
+# nat_icmp_send: a connection attempt from a NAT real server's address and
+# port that no connection knows is refused with an ICMP port unreachable
+# when the sysctl is 1, and goes through when it is 0; to a client behind
+# the director (FORWARD) and to the director itself (LOCAL_IN, where ours
+# skips the reply lookup for a bare SYN only while the sysctl is 0).
+case_icmp_send() {
+	local ph=$1 v
+	nat_cleanup; nat_setup || { not_ok "$ph: setup"; return; }
+	vs -A -t $VIP:80 -s rr
+	vs -a -t $VIP:80 -r $RS1:80 -m
+	ip -n c route add 10.0.2.0/24 via 10.0.1.1
+	bg c python3 -S "$NATTOOL" tcp-server c 7001
+	bg d python3 -S "$NATTOOL" tcp-server d 7001
+	wait_for "c listens" 20 listening c tcp 7001 &&
+		wait_for "d listens" 20 listening d tcp 7001 || { not_ok "$ph: listeners"; return; }
+	for v in 0 1; do
+		ns d sysctl -qw net.ipv4.vs.nat_icmp_send=$v
+		local want_c=c want_d=d
+		[ $v = 1 ] && want_c=refused want_d=refused
+		check_eq "$ph: nat_icmp_send $v: real server to the client" $want_c \
+			"$(from_rs $CL1)"
+		check_eq "$ph: nat_icmp_send $v: real server to the director" $want_d \
+			"$(from_rs 10.0.2.1)"
+	done
+	ns d sysctl -qw net.ipv4.vs.nat_icmp_send=0
+}
+
 for ph in stock ours; do
 	ipvs_phase $ph || { not_ok "load $ph module"; continue; }
+	case_icmp_send $ph
 	case_reroute $ph
 	case_rr $ph
 	case_local $ph
