@@ -50,13 +50,23 @@ one_sched() {
 		return 0
 	fi
 	rules "$s" "$n" | vs -R || { bench_fail "$path: $s with $n servers"; return 1; }
+	ns c nstat -n
 	bench_lg crr "$SVC" "$CRR" || return 1
 	[ -n "$warmup" ] || result_line "sched_${s}_$n" "$path" "$BENCH_LAST_NS"
+	syn_retrans "$path: $s/$n"
 	wait_for "$s counters" 10 stat_reaches "$SVC" 1 "$CRR" ||
 		{ bench_fail "$path: $s/$n scheduled $(stat_field "$SVC" 1) of $CRR"; return 1; }
 	# Not a virtual service bench_path_end knows about.
 	VS_CONNS=$((VS_CONNS - CRR))
 	vs -D -t "$SVC"
+}
+
+# syn_retrans WHAT: say how many SYNs the client sent again during the
+# last run (nstat -n before it): each one is a second of guest time.
+syn_retrans() {
+	local k
+	k=$(ns c nstat -z TcpExtTCPSynRetrans | awk '$1 == "TcpExtTCPSynRetrans" { print $2 }')
+	[ "${k:-0}" = 0 ] || echo "# $1: the client sent $k SYNs again"
 }
 
 result_line() {
