@@ -122,7 +122,7 @@ struct ipvs_dp_net {
 	struct ipvs_net			*ipvs;
 
 	/* Connections (conn.c). */
-	struct rhashtable		conn_tab;
+	struct rhashtable		conn_tab;	/* from the first service */
 	bool				conn_tab_ready;
 	atomic_long_t			conn_refused;	/* conn_max, no memory */
 	struct delayed_work		gc_work;
@@ -178,12 +178,21 @@ struct ipvs_conn_param {
 /* conn.c */
 int ipvs_conn_module_init(void);
 void ipvs_conn_module_uninit(void);
-int ipvs_conn_init(struct ipvs_dp_net *dp);
+void ipvs_conn_init(struct ipvs_dp_net *dp);
+int ipvs_conn_table_enable(struct ipvs_dp_net *dp);
 void ipvs_conn_uninit(struct ipvs_dp_net *dp);
+
+/* Does the table exist? For readers outside the packet path. */
+static inline bool ipvs_conn_tab_ready(struct ipvs_dp_net *dp)
+{
+	/* Pairs with the release in ipvs_conn_table_enable(). */
+	return smp_load_acquire(&dp->conn_tab_ready);
+}
+
 /* Entries in the table (all kinds), 0 before it exists. */
 static inline unsigned int ipvs_conn_count(struct ipvs_dp_net *dp)
 {
-	return dp->conn_tab_ready ? atomic_read(&dp->conn_tab.nelems) : 0;
+	return READ_ONCE(dp->conn_tab_ready) ? atomic_read(&dp->conn_tab.nelems) : 0;
 }
 
 struct ipvs_conn *ipvs_conn_in_get(struct ipvs_dp_net *dp, u16 af, u8 proto,

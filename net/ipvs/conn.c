@@ -8,6 +8,7 @@
  *    RCU lookups without locks, per-bucket locks for writers (no global
  *    lock) and automatic resizing, so the chains stay short from one to
  *    millions of connections; the stock module's fixed 4096 buckets do not.
+ *    It is created with the namespace's first virtual service.
  *  - The hash covers the client side only, <af, proto, caddr, cport>, which
  *    both directions of a NAT flow carry unchanged: a request is matched on
  *    the source, a reply on the destination. The compare function then
@@ -488,23 +489,43 @@ out:
 		queue_delayed_work(system_power_efficient_wq, &dp->gc_work, delay);
 }
 
-int ipvs_conn_init(struct ipvs_dp_net *dp)
+/*
+ * Namespace init: settings only. The table comes with the first service
+ * (ipvs_conn_table_enable()), so a namespace that never has one (every
+ * container of a host that loaded ip_vs) pays for no buckets (128 KB) and
+ * runs no collector.
+ */
+void ipvs_conn_init(struct ipvs_dp_net *dp)
 {
 	u64 max;
-	int ret;
 
 	/* An eighth of RAM in 256-byte entries, at least 64k. */
 	max = ((u64)totalram_pages() << PAGE_SHIFT) / 8 / 256;
 	dp->sysctl.conn_max = clamp_t(u64, max, 65536, INT_MAX);
 	atomic_long_set(&dp->conn_refused, 0);
+	dp->conn_tab_ready = false;
+}
 
+/*
+ * Under ipvs->lock, before the hooks are registered (ipvs_dp_enable()):
+ * the packet path only runs once the table exists. /proc readers check
+ * conn_tab_ready without the lock (ipvs_conn_tab_ready()).
+ */
+int ipvs_conn_table_enable(struct ipvs_dp_net *dp)
+{
+	int ret;
+
+	lockdep_assert_held(&dp->ipvs->lock);
+	if (dp->conn_tab_ready)
+		return 0;
 	ret = rhashtable_init(&dp->conn_tab, &ipvs_conn_params);
 	if (ret)
 		return ret;
-	dp->conn_tab_ready = true;
 	dp->gc_walking = false;
 	dp->gc_hurry = false;
 	INIT_DELAYED_WORK(&dp->gc_work, ipvs_conn_gc);
+	/* Pairs with ipvs_conn_tab_ready(): a reader sees a whole table. */
+	smp_store_release(&dp->conn_tab_ready, true);
 	queue_delayed_work(system_power_efficient_wq, &dp->gc_work, IPVS_GC_INTERVAL);
 	return 0;
 }

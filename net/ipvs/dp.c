@@ -32,9 +32,16 @@ struct ipvs_dp_net *ipvs_dp(const struct net *net)
 	return net_generic(net, ipvs_dp_net_id);
 }
 
+/* The first service of the namespace: its connection table, then hooks. */
 int ipvs_dp_enable(struct ipvs_net *ipvs)
 {
-	return ipvs_hooks_enable(ipvs_dp(ipvs->net));
+	struct ipvs_dp_net *dp = ipvs_dp(ipvs->net);
+	int ret;
+
+	ret = ipvs_conn_table_enable(dp);
+	if (ret)
+		return ret;
+	return ipvs_hooks_enable(dp);
 }
 
 static int __net_init ipvs_dp_net_init(struct net *net)
@@ -45,12 +52,10 @@ static int __net_init ipvs_dp_net_init(struct net *net)
 	dp->net = net;
 	dp->ipvs = ipvs_net(net);
 
-	ret = ipvs_conn_init(dp);
-	if (ret)
-		return ret;
+	ipvs_conn_init(dp);
 	ret = ipvs_sysctl_init(dp);
 	if (ret)
-		goto err_conn;
+		return ret;
 	ret = ipvs_proc_conn_init(dp);
 	if (ret)
 		goto err_sysctl;
@@ -64,8 +69,6 @@ err_proc:
 	ipvs_proc_conn_uninit(dp);
 err_sysctl:
 	ipvs_sysctl_uninit(dp);
-err_conn:
-	ipvs_conn_uninit(dp);
 	return ret;
 }
 

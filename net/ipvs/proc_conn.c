@@ -37,12 +37,15 @@ static struct ipvs_conn *ipvs_conn_seq_cur(struct seq_file *seq)
 {
 	struct ipvs_dp_net *dp = ipvs_dp(seq_file_net(seq));
 	struct ipvs_conn_iter *it = seq->private;
-	const struct bucket_table *tbl = rht_dereference_rcu(dp->conn_tab.tbl, &dp->conn_tab);
+	const struct bucket_table *tbl;
 	unsigned long now = jiffies;
 	struct rhash_head *pos;
 	struct ipvs_conn *cp;
 	unsigned int n;
 
+	if (!ipvs_conn_tab_ready(dp))
+		return NULL;
+	tbl = rht_dereference_rcu(dp->conn_tab.tbl, &dp->conn_tab);
 	for (; it->bucket < tbl->size; it->bucket++, it->skip = 0) {
 		n = 0;
 		rht_for_each_entry_rcu(cp, pos, tbl, it->bucket, node) {

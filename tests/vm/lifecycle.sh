@@ -7,7 +7,7 @@
 # configured, and 20 load/configure/unload cycles. Run against ours; the
 # isolation part also against the stock module as a reference.
 #
-#   init netns ---- (no links) ---- netns "a", netns "b"
+#   init netns ---- (no links) ---- netns "a", "b", "e" (never a service)
 . "$IPVSNG_TOP/tests/lib/vm.sh"
 
 IPVSADM=$STOCK_IPVSADM
@@ -15,6 +15,7 @@ IPVSADM=$STOCK_IPVSADM
 cleanup() {
 	ip netns del a 2>/dev/null
 	ip netns del b 2>/dev/null
+	ip netns del e 2>/dev/null
 }
 
 configure() {
@@ -50,6 +51,18 @@ isolation() {
 		ip netns exec a grep -q '0A000001:0050 rr' /proc/net/ip_vs
 	check "$phase: ... and hidden elsewhere" \
 		bash -c "! grep -q '0A000001:0050' /proc/net/ip_vs"
+	# A namespace that never had a service (ours creates its connection
+	# table with the first one): both listings hold their header alone,
+	# the same bytes as the init namespace's.
+	ip netns add e
+	local f
+	for f in ip_vs_conn ip_vs_conn_sync; do
+		ip netns exec e cat /proc/net/$f >/tmp/lifecycle.$phase.e.$f
+		check_eq "$phase: $f of a namespace without services: its header" \
+			"1 $(head -n1 /proc/net/$f)" \
+			"$(wc -l </tmp/lifecycle.$phase.e.$f) $(head -n1 /tmp/lifecycle.$phase.e.$f)"
+	done
+	ip netns del e
 	# Delete a namespace with services configured; the module must still
 	# unload afterwards (rmmod waits for the namespace's teardown).
 	ip netns del a
