@@ -19,8 +19,11 @@
  * echoes each datagram, so a short transfer, a lost or foreign datagram, or a
  * stuck connection makes loadgen fail (exit 1) rather than report a time for
  * work that did not happen. Output, one line:
- *   ns N conns N bytes N dgrams N
- * (what this end sent and saw acknowledged by the other end).
+ *   ns N conns N bytes N dgrams N idle_ms N
+ * (what this end sent and saw acknowledged by the other end; idle_ms: how
+ * long the guest's CPUs sat idle during the work, from /proc/stat, in 10 ms
+ * ticks. A fixed-work run on one CPU keeps it busy; idle time is waiting,
+ * e.g. for a retransmission timer, which icount turns into guest time.)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -257,10 +260,27 @@ static void run_fill(uint64_t count, uint64_t first, struct totals *t)
 	t->dgrams = count;
 }
 
+/* Idle plus iowait time of all CPUs so far, in milliseconds (/proc/stat). */
+static uint64_t idle_ms(void)
+{
+	unsigned long long v[5] = { 0 };
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *f = fopen("/proc/stat", "r");
+	int n = 0;
+
+	if (f) {
+		n = fscanf(f, "cpu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4]);
+		fclose(f);
+	}
+	if (n != 5 || hz <= 0)
+		fail("%s", "cannot read /proc/stat");
+	return (v[3] + v[4]) * 1000 / (uint64_t)hz;
+}
+
 int main(int argc, char **argv)
 {
 	struct totals t = { 0 };
-	uint64_t start, ns;
+	uint64_t start, ns, idle;
 	const char *mode = argc > 1 ? argv[1] : "";
 
 	if (!strcmp(mode, "now") && argc == 2) {
@@ -270,6 +290,7 @@ int main(int argc, char **argv)
 	if (argc < 4 || (!strcmp(mode, "fill") ? argc != 5 : argc != 4))
 		goto usage;
 	parse_targets(argv[2]);
+	idle = idle_ms();
 	start = now_ns();
 	if (!strcmp(mode, "bulk"))
 		run_bulk(number(argv[3]), &t);
@@ -282,9 +303,11 @@ int main(int argc, char **argv)
 	else
 		goto usage;
 	ns = now_ns() - start;
-	printf("ns %llu conns %llu bytes %llu dgrams %llu\n", (unsigned long long)ns,
-	       (unsigned long long)t.conns, (unsigned long long)t.bytes,
-	       (unsigned long long)t.dgrams);
+	idle = idle_ms() - idle;
+	printf("ns %llu conns %llu bytes %llu dgrams %llu idle_ms %llu\n",
+	       (unsigned long long)ns, (unsigned long long)t.conns,
+	       (unsigned long long)t.bytes, (unsigned long long)t.dgrams,
+	       (unsigned long long)idle);
 	return 0;
 usage:
 	fprintf(stderr, "usage: loadgen bulk|crr|udprr ADDR:PORT[,...] N\n"
