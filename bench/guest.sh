@@ -32,7 +32,8 @@
 #   IPVSNG_BENCH_NSVC   services for restore/list/flush (10000); 0 skips
 #   IPVSNG_BENCH_PATHS  paths to run (plain stock ours)
 #   IPVSNG_BENCH_LAN    0 skips the DR and TUN cases (bench/lan.sh)
-# (The scheduler cases, bench/sched.sh, run in a boot of their own: bench/run.)
+#   IPVSNG_BENCH_SCHED_N  real-server counts for bench/sched.sh (2 64 1024);
+#                       "" skips the scheduler cases
 . "$IPVSNG_TOP/tests/lib/vm.sh"
 . "$IPVSNG_TOP/tests/lib/nat.sh"
 . "$IPVSNG_TOP/bench/lib.sh"
@@ -40,6 +41,7 @@
 bench_args "$@"
 bench_work
 SCALE=${IPVSNG_BENCH_SCALE-100000 1000000 2000000}
+SCHED_N=${IPVSNG_BENCH_SCHED_N-2 64 1024}
 NSVC=${IPVSNG_BENCH_NSVC:-10000}
 BENCH_OUT=/tmp/bench
 mkdir -p $BENCH_OUT
@@ -145,6 +147,10 @@ fi
 
 if [ "$NSVC" -gt 0 ]; then
 	NSVC=$NSVC "$IPVSNG_TOP/bench/restore.sh" || failed=1
+fi
+if [ -n "$SCHED_N" ]; then
+	"$IPVSNG_TOP/bench/sched.sh" IPVSNG_BENCH_CRR="$CRR" IPVSNG_BENCH_SCHED_N="$SCHED_N" ||
+		failed=1
 fi
 check "no traffic went missing on any path" test $failed = 0
 check "kernel log clean" kernel_clean
