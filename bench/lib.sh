@@ -100,15 +100,34 @@ bench_lg() {
 	BENCH_LAST_NS=$ns
 	# Idle time inside a measurement is waiting (a lost packet's timer,
 	# say), not work: say so when it is more than 1 % of the figure.
-	[ $((idle * 100000000)) -le "$ns" ] ||
+	BENCH_LAST_IDLE=0
+	[ $((idle * 100000000)) -le "$ns" ] || {
 		echo "# $BENCH_PATH: loadgen $1: the guest sat idle $idle ms of the" \
 			"$((ns / 1000000)) ms measured"
+		BENCH_LAST_IDLE=1
+	}
 	SENT_CONNS=$((SENT_CONNS + conns))
 	SENT_DGRAMS=$((SENT_DGRAMS + dgrams))
 	[ "$1" = udprr ] || SENT_TCP_BYTES=$((SENT_TCP_BYTES + bytes))
 	case $2 in
 	$VIP:*) VS_CONNS=$((VS_CONNS + conns)) VS_DGRAMS=$((VS_DGRAMS + dgrams)) ;;
 	esac
+}
+
+# nstat_mark NS...: start counting the namespaces' SNMP counters;
+# nstat_moved WHAT NS...: print those about losses and timers that moved.
+nstat_mark() {
+	local n
+	for n; do NSTAT_HISTORY=/tmp/nstat.$n ns "$n" nstat -n; done
+}
+nstat_moved() {
+	local n what=$1
+	shift
+	for n; do
+		NSTAT_HISTORY=/tmp/nstat.$n ns "$n" nstat |
+			grep -E 'Retrans|Timeout|Drop|Overflow|Fail|Prune|Reset|Abort|Err' |
+			sed "s/^/# $what: $n: /"
+	done
 }
 
 # The stock module publishes its counters from the 2 s estimator timer.

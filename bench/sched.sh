@@ -51,9 +51,12 @@ one_sched() {
 	fi
 	rules "$s" "$n" | vs -R || { bench_fail "$path: $s with $n servers"; return 1; }
 	ns c nstat -n
+	nstat_mark c d r1
 	bench_lg crr "$SVC" "$CRR" || return 1
 	[ -n "$warmup" ] || result_line "sched_${s}_$n" "$path" "$BENCH_LAST_NS"
 	syn_retrans "$path: $s/$n"
+	# Idle time in the run: what the namespaces counted meanwhile.
+	[ "$BENCH_LAST_IDLE" = 0 ] || nstat_moved "$path: $s/$n" c d r1
 	wait_for "$s counters" 10 stat_reaches "$SVC" 1 "$CRR" ||
 		{ bench_fail "$path: $s/$n scheduled $(stat_field "$SVC" 1) of $CRR"; return 1; }
 	# Not a virtual service bench_path_end knows about.

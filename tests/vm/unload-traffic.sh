@@ -43,7 +43,7 @@ round() {
 	configure || { echo configure; return; }
 	local t1=$SECONDS
 	for s in "$@"; do
-		wait_for "traffic to $s" 20 moving "$s" || { echo "no traffic to $s"; return; }
+		wait_for "traffic to $s" "$(slow 20)" moving "$s" || { echo "no traffic to $s"; return; }
 	done
 	local t2=$SECONDS
 	ipvs_unload || echo unload
@@ -78,7 +78,7 @@ nat_traffic() {
 	servers udp-server 53 || return 1
 	bg r1 socat -u TCP-LISTEN:5001,reuseaddr,fork /dev/null
 	bg r2 socat -u TCP-LISTEN:5001,reuseaddr,fork /dev/null
-	wait_for "sinks" 20 listening r2 tcp 5001 || return 1
+	wait_for "sinks" "$(slow 20)" listening r2 tcp 5001 || return 1
 	flood c timeout 5 socat -u /dev/zero TCP:$VIP:5001
 	# (30 s: a Python start alone took over 5 s on an overloaded machine)
 	flood c timeout 30 python3 -S "$NATTOOL" udp-send $VIP 53 500
@@ -99,8 +99,8 @@ case_netns() {
 	for i in $(seq 1 $NS_ROUNDS); do
 		nat_cleanup
 		if ! nat_setup || ! nat_traffic || ! nat_configure ||
-		   ! wait_for "traffic" 20 moving $VIP:5001 ||
-		   ! wait_for "traffic" 20 moving $VIP:53; then
+		   ! wait_for "traffic" "$(slow 20)" moving $VIP:5001 ||
+		   ! wait_for "traffic" "$(slow 20)" moving $VIP:53; then
 			diag "netns: round $i: no traffic"
 			bad=$((bad + 1))
 		fi
@@ -122,7 +122,7 @@ case_lan() {
 	fi
 	bg r1 socat -u TCP-LISTEN:5001,reuseaddr,fork /dev/null
 	bg r2 socat -u TCP-LISTEN:5002,reuseaddr,fork /dev/null
-	wait_for "sinks" 20 listening r2 tcp 5002 || { not_ok "dr/tun: sinks"; return; }
+	wait_for "sinks" "$(slow 20)" listening r2 tcp 5002 || { not_ok "dr/tun: sinks"; return; }
 	flood c timeout 5 socat -u /dev/zero TCP:$VIP:5001
 	flood c timeout 5 socat -u /dev/zero TCP:$VIP:5002
 	# (30 s: a Python start alone took over 5 s on an overloaded machine)
