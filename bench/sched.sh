@@ -50,7 +50,6 @@ one_sched() {
 		return 0
 	fi
 	rules "$s" "$n" | vs -R || { bench_fail "$path: $s with $n servers"; return 1; }
-	ns c nstat -n
 	nstat_mark c d r1
 	bench_lg crr "$SVC" "$CRR" || return 1
 	[ -n "$warmup" ] || result_line "sched_${s}_$n" "$path" "$BENCH_LAST_NS"
@@ -65,10 +64,12 @@ one_sched() {
 }
 
 # syn_retrans WHAT: say how many SYNs the client sent again during the
-# last run (nstat -n before it): each one is a second of guest time.
+# last run (since nstat_mark; -s leaves the mark for nstat_moved): each
+# one is a second of guest time.
 syn_retrans() {
 	local k
-	k=$(ns c nstat -z TcpExtTCPSynRetrans | awk '$1 == "TcpExtTCPSynRetrans" { print $2 }')
+	k=$(NSTAT_HISTORY=/tmp/nstat.c ns c nstat -s -z TcpExtTCPSynRetrans |
+		awk '$1 == "TcpExtTCPSynRetrans" { print $2 }')
 	[ "${k:-0}" = 0 ] || echo "# $1: the client sent $k SYNs again"
 }
 

@@ -448,7 +448,7 @@ static void ipvs_conn_gc(struct work_struct *work)
 	int n = 0;
 
 	if (!dp->gc_walking) {
-		/* An empty table (every namespace has one) is not walked:
+		/* An empty table (its connections all gone) is not walked:
 		 * a pass over its 16k empty buckets costs 300k instructions.
 		 */
 		if (!atomic_read(&dp->conn_tab.nelems)) {
