@@ -89,7 +89,10 @@ def peer_name(addr):
 
 def tcp_server(name, port, hold=False, peer=False):
     s = listen_any(port, socket.SOCK_STREAM)
-    s.listen(4096)
+    # As deep as net.core.somaxconn allows: nat-scale raises it so that
+    # 10,000 connections arriving at once are not dropped while a slow
+    # (debug) kernel runs this loop.
+    s.listen(65535)
     sel = selectors.DefaultSelector()
     sel.register(s, selectors.EVENT_READ)
     msg = (name + '\n').encode()
