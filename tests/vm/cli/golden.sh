@@ -310,6 +310,26 @@ q = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 q.sendto(b"ping", ("10.200.0.1", 53))
 PY
 }
+# expire_close A B SECS: the listings are equal but for connection
+# countdowns (MM:SS at the start of a line) at most SECS apart.
+expire_close() {
+	python3 -S - "$@" <<'PY'
+import re, sys
+a, b = (open(f).read().splitlines() for f in sys.argv[1:3])
+pat = re.compile(r'^(TCP|UDP|SCTP) (\d{2}):(\d{2})')
+def split(line):
+    m = pat.match(line)
+    if not m:
+        return line, None
+    return pat.sub(r'\1 MM:SS', line), int(m.group(2)) * 60 + int(m.group(3))
+ok = len(a) == len(b)
+for x, y in zip(a, b):
+    (mx, tx), (my, ty) = split(x), split(y)
+    if mx != my or (tx is not None and abs(tx - ty) > int(sys.argv[3])):
+        ok = False
+sys.exit(0 if ok else 1)
+PY
+}
 same_as_upstream() {
 	local desc=$1 try; shift
 	for try in 1 2 3 4 5; do
@@ -325,6 +345,14 @@ same_as_upstream() {
 		cmp -s "$work/t.ref" "$work/t.ours" && break
 		sleep 0.3
 	done
+	# On a slow (debug) kernel the two listings can be more than a second
+	# apart every time: then a countdown may differ by up to 2 s, and the
+	# listings must be equal otherwise.
+	if ! cmp -s "$work/t.ref" "$work/t.ours" &&
+	   expire_close "$work/t.ref" "$work/t.ours" 2; then
+		echo "countdowns differ by up to 2 s: listings taken apart" | comment
+		cp "$work/t.ref" "$work/t.ours"
+	fi
 	if cmp -s "$work/t.ref" "$work/t.ours" && [ -s "$work/t.ref" ] &&
 	   [ "$(wc -l <"$work/t.ref")" -gt "${MINLINES:-2}" ]; then
 		ok "traffic: ipvsadm $* matches upstream ($desc)"
