@@ -152,11 +152,26 @@ def read_name(c):
     return buf.decode().strip()
 
 
+def connect_from(host, port, src, sport):
+    deadline = time.time() + 10
+    while True:
+        try:
+            return socket.create_connection((host, port), timeout=10,
+                                            source_address=(src or '', sport)
+                                            if src or sport else None)
+        except OSError as e:
+            # A fixed source port is busy while the previous connection
+            # from it waits for its last ACK (LAST_ACK): a slow guest
+            # takes a moment.
+            if not sport or e.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL) \
+                    or time.time() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def tcp_get(host, port, n, src=None, sport=0):
     for _ in range(n):
-        with socket.create_connection((host, port), timeout=10,
-                                      source_address=(src or '', sport)
-                                      if src or sport else None) as c:
+        with connect_from(host, port, src, sport) as c:
             name = read_name(c)
             # With a fixed port, let the server close first so the port
             # is free again (no TIME_WAIT on this side).

@@ -9,7 +9,9 @@
 # real servers deleted and re-added, drains, thresholds, scheduler
 # switches on VIP:80; the whole VIP:81 service deleted and re-created.
 # VIP:80 always keeps r1 at weight >= 1, so none of its requests may fail
-# (ours; the stock module, run first as a reference, refuses the odd one);
+# (ours; the stock module, run first as a reference, refuses the odd one)
+# but one hung by the deletion of its real server r2, at most one per
+# deletion;
 # VIP:81's refusals (while it is absent or has no usable server) are
 # allowed, counted and reported; so is a connection left hanging (timeout
 # or reset) because VIP:81 was deleted under it, at most one per deletion.
@@ -49,7 +51,7 @@ churn() {
 	# client whose hashed server has weight 0 or is overloaded (seen in a
 	# 300 s soak: 37 refusals on stock, 17 on ours), and VIP:80 is the
 	# service that must never refuse.
-	local n=0 r2_in=1 s81=1 del81=0 op x
+	local n=0 r2_in=1 s81=1 del81=0 del_r2=0 op x
 	local scheds=(rr wrr lc wlc sed nq "sh -b sh-fallback" "mh -b mh-fallback")
 	local ops=(${TEST_SOAK_OPS:-0 1 2 3 4 5 6 7})
 	RANDOM=7
@@ -58,7 +60,8 @@ churn() {
 		case $op in
 		0) vs -e -t $VIP:80 -r $RS1:80 -m -w $((RANDOM % 3 + 1)) ;;
 		1) [ $r2_in = 1 ] && vs -e -t $VIP:80 -r $RS2:80 -m -w $((RANDOM % 4)) ;;
-		2) if [ $r2_in = 1 ]; then vs -d -t $VIP:80 -r $RS2:80 && r2_in=0
+		2) if [ $r2_in = 1 ]; then
+			vs -d -t $VIP:80 -r $RS2:80 && r2_in=0 && del_r2=$((del_r2 + 1))
 		   else vs -a -t $VIP:80 -r $RS2:80 -m && r2_in=1; fi ;;
 		3) vs -E -t $VIP:80 -s ${scheds[RANDOM % 8]} ;;
 		4) x=$((RANDOM % 2 * 5))
@@ -73,6 +76,7 @@ churn() {
 	done
 	echo $n >$R/ops
 	echo $del81 >$R/del81
+	echo $del_r2 >$R/del_r2
 }
 
 # pairs_listed / pairs_in_table: "virtual destination count" per real
@@ -97,7 +101,7 @@ table_count_matches() {
 
 # soak PH: one soak run and its checks on module PH (stock or ours).
 soak() {
-	local ph=$1 cpid c80 c81 ok80 retrans counted hung quiet=15
+	local ph=$1 cpid c80 c81 ok80 hung80 retrans counted hung quiet=15
 	nat_cleanup
 	ipvs_phase $ph || { not_ok "load $ph module"; return; }
 	nat_setup && servers tcp-server 80 || { not_ok "$ph: setup"; return; }
@@ -131,9 +135,17 @@ soak() {
 	fi
 	check "$ph: VIP:80 made connections throughout ($ok80)" test "${ok80:-0}" -gt $((SECS / 2))
 	# The stock module refuses the odd request while its configuration
-	# changes (seen: 1 in 1,800); ours must not.
+	# changes (seen: 1 in 1,800); ours must not. Deleting r2 drops the
+	# client's packets of a connection to r2 (upstream's rule, as for
+	# VIP:81 below): one caught between its SYN and its ACK hangs (seen
+	# once in a CI run on a starved host), at most one per deletion.
+	hung80=$(awk '$1 == "timeout" { print $2 }' $R/c80)
+	hung80=${hung80:-0}
 	if [ $ph = ours ]; then
-		check_eq "$ph: VIP:80: no request failed" 0 "$(awk 'NR == 1 { print $4 }' $R/c80)"
+		check_eq "$ph: VIP:80: no request failed but hung ones" 0 \
+			"$(($(awk 'NR == 1 { print $4 }' $R/c80) - hung80))"
+		check "$ph: VIP:80: hung connections ($hung80) at most one per r2 deletion ($(cat $R/del_r2))" \
+			test "$hung80" -le "$(cat $R/del_r2)"
 	fi
 	check "$ph: VIP:81 made connections too" test "$(awk 'NR == 1 { print $2 }' $R/c81)" -gt 0
 	# A deleted service drops its live connections' packets (upstream's
@@ -147,12 +159,13 @@ soak() {
 	# A reused client port whose old entry is in TIME_WAIT is scheduled
 	# afresh; if that server still rejects it, the retransmitted SYN is
 	# scheduled once more: each extra count needs a SYN retransmission
-	# (both modules, seen at churn or not).
+	# (both modules, seen at churn or not). A hung connection was counted
+	# but not completed.
 	retrans=$(ns c nstat -az TcpExtTCPSynRetrans | awk 'NR > 1 { print $2 }')
 	counted=$(stat_field $VIP:80 1)
 	diag "$ph: VIP:80 counted $counted, client SYN retransmissions $retrans"
-	check "$ph: VIP:80 counted the connections completed, plus at most one per SYN retransmission" \
-		test "$counted" -ge "$ok80" -a "$counted" -le $((ok80 + retrans))
+	check "$ph: VIP:80 counted the connections completed and hung, plus at most one per SYN retransmission" \
+		test "$counted" -ge "$ok80" -a "$counted" -le $((ok80 + hung80 + retrans))
 	[ "$SECS" -gt 100 ] && quiet=150
 	check "$ph: each real server's connection counts match the table" \
 		wait_for "dest counts" $quiet dest_counts_match
