@@ -77,14 +77,14 @@ debug-kernel: deps
 # fwmark 6, nat-conntrack 9, tun-gue 19, tun-gre 14, churn-soak 6,
 # conn-limit 8.5 (2026-11-27); sched 23, pkt-fuzz 14, nat-lifecycle 22.5,
 # cli-golden-stock 46, nat-ipv6 16, cli-golden-2 75 (2026-11-27, beside three to five
-# other VMs);
+# other VMs); lifecycle 6.5, thresholds 5, ipvsadm-diff 5.5 (2026-11-27, two at a time);
 # nl-bad-input 12 min, onepacket 8 min and nl-fuzz at 100,000 iterations
 # about 50 min, extrapolated from 20,000 in 574 s (2026-11-26, before the
 # faster harness)).
 # VM_TIMEOUT per file: 90 min, room for nl-fuzz on a busy machine.
 DEBUG_TESTS ?= nl-fuzz nat-tcp nat-udp dr persist nl-bad-input onepacket tun-ipip sctp \
 	fwmark nat-conntrack tun-gue tun-gre churn-soak conn-limit sched pkt-fuzz nat-lifecycle \
-	cli-golden-stock nat-ipv6 cli-golden-2
+	cli-golden-stock nat-ipv6 cli-golden-2 lifecycle thresholds ipvsadm-diff
 check-debug: all debug-kernel
 	@IPVSNG_KERNEL=debug TEST_FUZZ_ITER=$${TEST_FUZZ_ITER:-100000} \
 		TEST_TIME_SCALE=$${TEST_TIME_SCALE:-4} \
