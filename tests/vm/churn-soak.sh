@@ -99,6 +99,13 @@ table_count_matches() {
 	[ "$(ns d cat /proc/sys/net/ipv4/vs/conn_count)" = "$(conns_in_table)" ]
 }
 
+# fails_of FILE KIND...: the failures of those kinds a tcp-loop counted.
+fails_of() {
+	local f=$1
+	shift
+	awk -v k=" $* " 'NR > 1 && index(k, " " $1 " ") { n += $2 } END { print n + 0 }' "$f"
+}
+
 # soak PH: one soak run and its checks on module PH (stock or ours).
 soak() {
 	local ph=$1 cpid c80 c81 ok80 hung80 retrans counted hung quiet=15
@@ -139,8 +146,7 @@ soak() {
 	# client's packets of a connection to r2 (upstream's rule, as for
 	# VIP:81 below): one caught between its SYN and its ACK hangs (seen
 	# once in a CI run on a starved host), at most one per deletion.
-	hung80=$(awk '$1 == "timeout" { print $2 }' $R/c80)
-	hung80=${hung80:-0}
+	hung80=$(fails_of $R/c80 timeout)
 	if [ $ph = ours ]; then
 		check_eq "$ph: VIP:80: no request failed but hung ones" 0 \
 			"$(($(awk 'NR == 1 { print $4 }' $R/c80) - hung80))"
@@ -153,7 +159,7 @@ soak() {
 	# the server's answer hangs until its timeout.
 	check_eq "$ph: VIP:81: failures only of the allowed kinds (refused, timeout, reset)" "" \
 		"$(tail -n +2 $R/c81 | grep -vE '^(refused|timeout|ECONNRESET) ')"
-	hung=$(awk '$1 == "timeout" || $1 == "ECONNRESET" { n += $2 } END { print n + 0 }' $R/c81)
+	hung=$(fails_of $R/c81 timeout ECONNRESET)
 	check "$ph: VIP:81: hung connections ($hung) at most one per deletion ($(cat $R/del81))" \
 		test "$hung" -le "$(cat $R/del81)"
 	# A reused client port whose old entry is in TIME_WAIT is scheduled
