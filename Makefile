@@ -78,9 +78,8 @@ debug-kernel: deps
 # conn-limit 8.5 (2026-11-27); sched 23, pkt-fuzz 14, nat-lifecycle 22.5,
 # cli-golden-stock 46, nat-ipv6 16, cli-golden-2 75 (2026-11-27, beside three to five
 # other VMs); lifecycle 6.5, thresholds 5, ipvsadm-diff 5.5 (2026-11-27, two at a time);
-# nl-bad-input 12 min, onepacket 8 min and nl-fuzz at 100,000 iterations
-# about 50 min, extrapolated from 20,000 in 574 s (2026-11-26, before the
-# faster harness)).
+# nl-bad-input 12 min, onepacket 8 min (2026-11-26); nl-fuzz at 100,000
+# iterations 18.5 min (2026-11-27, beside the benchmark VM)).
 # VM_TIMEOUT per file: 90 min, room for nl-fuzz on a busy machine.
 DEBUG_TESTS ?= nl-fuzz nat-tcp nat-udp dr persist nl-bad-input onepacket tun-ipip sctp \
 	fwmark nat-conntrack tun-gue tun-gre churn-soak conn-limit sched pkt-fuzz nat-lifecycle \
