@@ -38,15 +38,7 @@ lan_start() {
 	wait_for "the previous module unloads" 300 ipvs_unload || return 1
 	[ "$path" = plain ] || ipvs_phase "$path" || return 1
 	lan_setup || return 1
-	# As in the NAT phases: with the default range (28,232 ports) the
-	# phase's 6,204 connections to one VIP go round it twice (connect()
-	# moves ~9 ports each). A port whose client TIME_WAIT (60 s) has
-	# gone while the director's input-only FIN_WAIT entry (120 s) stays
-	# is then taken by that entry, not scheduled, and not counted: the
-	# guard failed so (stock.tun 5,639 of 6,204) when the guest clock
-	# jumped over a host stall. 64,512 ports are not gone round
-	# (6,204 x ~9 = ~56,000).
-	ns c sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
+	bench_client_ports
 	if [ "$m" = tun ]; then
 		tun_rs ipip 4 || return 1
 		opt=$(tun_opts ipip)
