@@ -138,6 +138,23 @@ stat_field() {
 		'$2 == s { print $(f + 2); exit }'
 }
 
+# stat_settled SVC FIELD: stat_field once it has held still for 2.5 s (at
+# most 6 tries). The stock 6.1 module reports the totals its estimator last
+# folded in from the per-CPU counters (every 2 s), so a read just after the
+# traffic stops can miss the last second or two of it.
+stat_settled() {
+	local a b n=0
+	b=$(stat_field "$1" "$2")
+	while [ $n -lt 6 ]; do
+		a=$b
+		nap 2.5
+		b=$(stat_field "$1" "$2")
+		[ "$a" = "$b" ] && break
+		n=$((n + 1))
+	done
+	echo "$b"
+}
+
 # stat_is SVC FIELD VALUE: one number of stat_field is VALUE.
 stat_is() {
 	[ "$(stat_field "$1" "$2")" = "$3" ]

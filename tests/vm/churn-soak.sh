@@ -166,9 +166,14 @@ soak() {
 	# afresh; if that server still rejects it, the retransmitted SYN is
 	# scheduled once more: each extra count needs a SYN retransmission
 	# (both modules, seen at churn or not). A hung connection was counted
-	# but not completed.
+	# but not completed. Ours counts exactly at once; the stock module's
+	# count lags by up to one estimator period (seen: 39 short in a CI run).
 	retrans=$(ns c nstat -az TcpExtTCPSynRetrans | awk 'NR > 1 { print $2 }')
-	counted=$(stat_field $VIP:80 1)
+	if [ $ph = ours ]; then
+		counted=$(stat_field $VIP:80 1)
+	else
+		counted=$(stat_settled $VIP:80 1)
+	fi
 	diag "$ph: VIP:80 counted $counted, client SYN retransmissions $retrans"
 	check "$ph: VIP:80 counted the connections completed and hung, plus at most one per SYN retransmission" \
 		test "$counted" -ge "$ok80" -a "$counted" -le $((ok80 + hung80 + retrans))
