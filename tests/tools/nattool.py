@@ -401,19 +401,36 @@ def udp_ttl(host, port, ttl):
         print('expired' if e.errno == errno.EHOSTUNREACH else 'error %d' % e.errno)
 
 
+def syn_count(secs):
+    # SYN retransmissions for a connect to keep trying for secs: the RTO
+    # starts at 1 s and doubles up to 120 s (TCP_RTO_MAX).
+    n, rto, waited = 0, 1, 1
+    while waited < secs and n < 127:
+        n += 1
+        rto = min(rto * 2, 120)
+        waited += rto
+    return n
+
+
 def hold(host, port, n, secs):
     sel = selectors.DefaultSelector()
     socks = []
+    # A slow kernel (TEST_TIME_SCALE, tests/lib/vm.sh) gets longer.
+    wait = 120 * int(os.environ.get('TEST_TIME_SCALE', '1'))
+    # The client's SYNs must not give up before we do: on the debug kernel
+    # the 10,000 handshakes took longer than the default 6 retries (127 s),
+    # and the connections still waiting then failed (seen: 7,588 of 10,000).
+    syncnt = max(6, syn_count(wait))
     for _ in range(n):
         c = socket.socket(family(host), socket.SOCK_STREAM)
         c.setblocking(False)
         c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_SYNCNT, syncnt)
         c.connect_ex((host, port))
         socks.append(c)
         sel.register(c, selectors.EVENT_READ)
     named = 0
-    # A slow kernel (TEST_TIME_SCALE, tests/lib/vm.sh) gets longer.
-    deadline = time.time() + 120 * int(os.environ.get('TEST_TIME_SCALE', '1'))
+    deadline = time.time() + wait
     while named < n and time.time() < deadline:
         for key, _ in sel.select(timeout=1):
             try:
