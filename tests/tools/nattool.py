@@ -50,8 +50,10 @@
                                             a later call may reuse)
   nattool.py tcp-loop HOST PORT SECS        connections one after another for
                                             SECS seconds, each reading a name;
-                                            prints "ok N fail F" and a line
-                                            per failure kind
+                                            prints "ok N fail F reused R"
+                                            (R: successes on a client port
+                                            used before) and a line per
+                                            failure kind
   nattool.py hold-ctl HOST PORT             commands on stdin, one answer line
                                             each: "open" connects and prints
                                             the server's name ("refused" or
@@ -480,7 +482,8 @@ def hold_echo(host, port, trigger):
 
 
 def tcp_loop(host, port, secs):
-    ok = 0
+    ok = reused = 0
+    ports = set()
     fails = collections.Counter()
     end = time.time() + secs
     while time.time() < end:
@@ -491,6 +494,11 @@ def tcp_loop(host, port, secs):
                 c.settimeout(15)
                 if read_name(c) in ('r1', 'r2', 'r3'):
                     ok += 1
+                    # A client port used before meets whatever entry the
+                    # director still keeps for that 4-tuple.
+                    sport = c.getsockname()[1]
+                    reused += sport in ports
+                    ports.add(sport)
                 else:
                     fails['no name'] += 1
         except ConnectionRefusedError:
@@ -501,7 +509,8 @@ def tcp_loop(host, port, secs):
         except OSError as e:
             fails[errno.errorcode.get(e.errno, str(e.errno))] += 1
             time.sleep(0.05)
-    print('ok %d fail %d' % (ok, sum(fails.values())), flush=True)
+    print('ok %d fail %d reused %d' % (ok, sum(fails.values()), reused),
+          flush=True)
     for k in sorted(fails):
         print('%s %d' % (k, fails[k]))
 

@@ -172,9 +172,13 @@ soak() {
 	if [ $ph = ours ]; then
 		counted=$(stat_field $VIP:80 1)
 	else
-		counted=$(stat_settled $VIP:80 1)
+		counted=$(stat_field $VIP:80 1)
+		diag "stock: VIP:80 count read at once $counted, settled $(stat_settled $VIP:80 1 | tee $R/settled)"
+		counted=$(cat $R/settled)
 	fi
 	diag "$ph: VIP:80 counted $counted, client SYN retransmissions $retrans"
+	diag "$ph: VIP:80 entries by state: $(vs -Lnc | awk -v v=$VIP:80 \
+		'$5 == v { n[$3]++ } END { for (s in n) printf "%s %d ", s, n[s] }')"
 	check "$ph: VIP:80 counted the connections completed and hung, plus at most one per SYN retransmission" \
 		test "$counted" -ge "$ok80" -a "$counted" -le $((ok80 + hung80 + retrans))
 	[ "$SECS" -gt 100 ] && quiet=150
