@@ -169,10 +169,8 @@ soak() {
 	# but not completed. Ours counts exactly at once; the stock module's
 	# count lags by up to one estimator period (seen: 39 short in a CI run).
 	retrans=$(ns c nstat -az TcpExtTCPSynRetrans | awk 'NR > 1 { print $2 }')
-	if [ $ph = ours ]; then
-		counted=$(stat_field $VIP:80 1)
-	else
-		counted=$(stat_field $VIP:80 1)
+	counted=$(stat_field $VIP:80 1)
+	if [ $ph = stock ]; then
 		diag "stock: VIP:80 count read at once $counted, settled $(stat_settled $VIP:80 1 | tee $R/settled)"
 		counted=$(cat $R/settled)
 	fi
