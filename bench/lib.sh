@@ -170,11 +170,6 @@ nstat_moved() {
 	done
 }
 
-# The stock module publishes its counters from the 2 s estimator timer.
-stat_reaches() {
-	[ "$(stat_field "$1" "$2")" = "$3" ]
-}
-
 # bench_fill TOTAL: add idle UDP entries until TOTAL have been created (the
 # fill service's connection counter says how many the module created).
 bench_fill() {
@@ -183,7 +178,8 @@ bench_fill() {
 	out=$(ns c "$LOADGEN" fill "$VIP:$FILL_PORT" $((want - BENCH_FILLED)) $BENCH_FILLED) ||
 		{ bench_fail "$BENCH_PATH: fill to $want"; return 1; }
 	BENCH_FILLED=$want
-	wait_for "fill counted" 10 stat_reaches "$VIP:$FILL_PORT" 1 "$want" || {
+	# (The stock module publishes its counters from its 2 s estimator timer.)
+	wait_for "fill counted" 10 stat_is "$VIP:$FILL_PORT" 1 "$want" || {
 		bench_fail "$BENCH_PATH: fill created $(stat_field "$VIP:$FILL_PORT" 1) entries," \
 			"expected $want"
 		return 1
@@ -198,10 +194,10 @@ bench_fill() {
 bench_path_end() {
 	local rc=0
 	if [ "$BENCH_PATH" != plain ]; then
-		wait_for "TCP service counters" 10 stat_reaches "$VIP:80" 1 "$VS_CONNS" ||
+		wait_for "TCP service counters" 10 stat_is "$VIP:80" 1 "$VS_CONNS" ||
 			bench_fail "$BENCH_PATH: TCP service counted $(stat_field "$VIP:80" 1)" \
 				"connections, the client made $VS_CONNS" || rc=1
-		wait_for "UDP service counters" 10 stat_reaches "$VIP:53" 2 "$VS_DGRAMS" ||
+		wait_for "UDP service counters" 10 stat_is "$VIP:53" 2 "$VS_DGRAMS" ||
 			bench_fail "$BENCH_PATH: UDP service counted $(stat_field "$VIP:53" 2)" \
 				"packets, the client sent $VS_DGRAMS" || rc=1
 	fi

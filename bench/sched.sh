@@ -56,7 +56,7 @@ one_sched() {
 	syn_retrans "$path: $s/$n"
 	# Idle time in the run: what the namespaces counted meanwhile.
 	[ "$BENCH_LAST_IDLE" = 0 ] || nstat_moved "$path: $s/$n" c d r1
-	wait_for "$s counters" 10 stat_reaches "$SVC" 1 "$CRR" ||
+	wait_for "$s counters" 10 stat_is "$SVC" 1 "$CRR" ||
 		{ bench_fail "$path: $s/$n scheduled $(stat_field "$SVC" 1) of $CRR"; return 1; }
 	# Not a virtual service bench_path_end knows about.
 	VS_CONNS=$((VS_CONNS - CRR))

@@ -108,7 +108,7 @@ fails_of() {
 
 # soak PH: one soak run and its checks on module PH (stock or ours).
 soak() {
-	local ph=$1 cpid c80 c81 ok80 hung80 retrans counted hung quiet=15
+	local ph=$1 cpid c80 c81 ok80 hung80 retrans counted settled hung quiet=15
 	nat_cleanup
 	ipvs_phase $ph || { not_ok "load $ph module"; return; }
 	nat_setup && servers tcp-server 80 || { not_ok "$ph: setup"; return; }
@@ -171,8 +171,9 @@ soak() {
 	retrans=$(ns c nstat -az TcpExtTCPSynRetrans | awk 'NR > 1 { print $2 }')
 	counted=$(stat_field $VIP:80 1)
 	if [ $ph = stock ]; then
-		diag "stock: VIP:80 count read at once $counted, settled $(stat_settled $VIP:80 1 | tee $R/settled)"
-		counted=$(cat $R/settled)
+		settled=$(stat_settled $VIP:80 1)
+		diag "stock: VIP:80 count read at once $counted, settled $settled"
+		counted=$settled
 	fi
 	diag "$ph: VIP:80 counted $counted, client SYN retransmissions $retrans"
 	diag "$ph: VIP:80 entries by state: $(vs -Lnc | awk -v v=$VIP:80 \

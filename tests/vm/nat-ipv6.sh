@@ -17,10 +17,6 @@
 R=/tmp/nat-ipv6
 mkdir -p $R
 
-stat_is() {
-	[ "$(stat_field "$1" "$2")" = "$3" ]
-}
-
 case_tcp6() {
 	local ph=$1 seq f=/tmp/nat6-src.bin
 	nat_cleanup; nat_setup || { not_ok "$ph: setup"; return; }

@@ -22,10 +22,6 @@ mkdir -p $R
 N=${NAT_SCALE_N:-10000}
 ulimit -n 65536
 
-stat_is() {
-	[ "$(stat_field "$1" "$2")" = "$3" ]
-}
-
 table_is() {
 	[ "$(conns_in_table)" = "$1" ]
 }

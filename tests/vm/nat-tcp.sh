@@ -55,10 +55,6 @@ tw_count_is() {
 }
 
 # stat_is SVC FIELD VALUE
-stat_is() {
-	[ "$(stat_field "$1" "$2")" = "$3" ]
-}
-
 # A client on the director itself (LOCAL_OUT hooks).
 case_local() {
 	local ph=$1 seq

@@ -19,10 +19,6 @@
 R=/tmp/nat-udp
 mkdir -p $R
 
-stat_is() {
-	[ "$(stat_field "$1" "$2")" = "$3" ]
-}
-
 case_udp() {
 	local ph=$1 out
 	nat_cleanup; nat_setup || { not_ok "$ph: setup"; return; }
