@@ -54,7 +54,6 @@ tw_count_is() {
 	[ "$(vs -Lnc | grep -c TIME_WAIT)" = "$1" ]
 }
 
-# stat_is SVC FIELD VALUE
 # A client on the director itself (LOCAL_OUT hooks).
 case_local() {
 	local ph=$1 seq
